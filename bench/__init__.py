@@ -1,0 +1,1 @@
+"""Benchmarks and their dataset generators (see docs/benchmarks.md)."""

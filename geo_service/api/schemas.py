@@ -1,0 +1,123 @@
+"""Request schemas: every parameter is checked here, at the edge.
+
+A bad parameter becomes a 400 whose message names it (see errors.py).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from apiflask import Schema, fields, validators
+from flask import current_app
+from marshmallow import ValidationError, validates_schema
+
+from geo_service.vocabulary import AUDIENCES, CONDITIONS, DIFFICULTIES, LEVELS, SURFACES
+
+MAX_LIMIT = 500
+
+
+class BBox(fields.Field):  # type: ignore[type-arg]
+    """`minLon,minLat,maxLon,maxLat` in WGS-84 degrees."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        """Parse and check the four numbers."""
+        parts = str(value).split(",")
+        if len(parts) != 4:
+            raise ValidationError("Expected four numbers: minLon,minLat,maxLon,maxLat.")
+        try:
+            nums = [float(p) for p in parts]
+        except ValueError as exc:
+            raise ValidationError("Every bbox value must be a number.") from exc
+        min_lon, min_lat, max_lon, max_lat = nums
+        if not all(math.isfinite(n) for n in nums):
+            raise ValidationError("bbox values must be finite numbers.")
+        if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+            raise ValidationError("bbox longitudes must be within -180..180.")
+        if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+            raise ValidationError("bbox latitudes must be within -90..90.")
+        if min_lon > max_lon or min_lat > max_lat:
+            raise ValidationError("bbox minimum must not exceed its maximum.")
+        return (min_lon, min_lat, max_lon, max_lat)
+
+
+def _finite(value: float) -> bool:
+    """Reject NaN and infinities that Float() would otherwise let through."""
+    if not math.isfinite(value):
+        raise ValidationError("Must be a finite number.")
+    return True
+
+
+class PagingQuery(Schema):
+    """limit / offset of every list."""
+
+    limit = fields.Integer(load_default=50, validate=validators.Range(min=1, max=MAX_LIMIT))
+    offset = fields.Integer(load_default=0, validate=validators.Range(min=0))
+
+
+class CentreQuery(PagingQuery):
+    """lat / lon / radius_m, checked together."""
+
+    lat = fields.Float(validate=[validators.Range(min=-90, max=90), _finite])
+    lon = fields.Float(validate=[validators.Range(min=-180, max=180), _finite])
+    radius_m = fields.Float(validate=[validators.Range(min=0, min_inclusive=False), _finite])
+    bbox = BBox()
+
+    @validates_schema
+    def _pairs(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """lat needs lon and the reverse; radius_m needs a centre and a ceiling."""
+        if ("lat" in data) != ("lon" in data):
+            missing = "lon" if "lat" in data else "lat"
+            raise ValidationError(f"'{missing}' is required with '{_other(missing)}'.", missing)
+        if "radius_m" in data:
+            if "lat" not in data:
+                raise ValidationError("'radius_m' needs 'lat' and 'lon'.", "radius_m")
+            ceiling = current_app.config["MAX_RADIUS_M"]
+            if data["radius_m"] > ceiling:
+                raise ValidationError(f"Must be at most {ceiling:g} metres.", "radius_m")
+
+
+def _other(name: str) -> str:
+    """The partner of lat/lon."""
+    return "lat" if name == "lon" else "lon"
+
+
+class RouteSearchQuery(CentreQuery):
+    """GET /api/v1/routes."""
+
+    q = fields.String(validate=validators.Length(min=1, max=200))
+    min_length_m = fields.Float(validate=[validators.Range(min=0), _finite])
+    max_length_m = fields.Float(validate=[validators.Range(min=0), _finite])
+    difficulty = fields.String(validate=validators.OneOf(DIFFICULTIES))
+    surface = fields.String(validate=validators.OneOf(SURFACES))
+    friendly_for = fields.String(validate=validators.OneOf(AUDIENCES))
+
+
+class UploadForm(Schema):
+    """POST /api/v1/routes: multipart form."""
+
+    file = fields.File(required=True)  # type: ignore[no-untyped-call]
+    name = fields.String(validate=validators.Length(min=1, max=200))
+    description = fields.String(validate=validators.Length(max=10_000))
+
+
+class SurfaceSegmentIn(Schema):
+    """One surface segment."""
+
+    start_m = fields.Float(required=True, validate=[validators.Range(min=0), _finite])
+    end_m = fields.Float(required=True, validate=[validators.Range(min=0), _finite])
+    surface = fields.String(required=True, validate=validators.OneOf(SURFACES))
+    condition = fields.String(required=True, validate=validators.OneOf(CONDITIONS))
+
+
+class SurfaceBody(Schema):
+    """PUT /api/v1/routes/{id}/surface."""
+
+    segments = fields.List(fields.Nested(SurfaceSegmentIn), required=True)
+
+
+# PUT …/friendliness: {audience: level | null}; one optional field per audience.
+FriendlinessBody: type[Schema] = Schema.from_dict(  # type: ignore[assignment]
+    {a: fields.String(allow_none=True, validate=validators.OneOf(LEVELS)) for a in AUDIENCES},
+    name="FriendlinessBody",
+)

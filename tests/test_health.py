@@ -1,0 +1,32 @@
+"""GET /healthz and the app's error envelope basics."""
+
+from __future__ import annotations
+
+from geo_service import create_app
+
+
+def test_healthz_answers_200_when_the_database_answers(client) -> None:
+    resp = client.get("/healthz")
+    assert resp.status_code == 200
+    assert resp.json["database"] == "ok"
+
+
+def test_healthz_answers_503_when_the_database_does_not(monkeypatch) -> None:
+    app = create_app({"TESTING": True, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    resp = app.test_client().get("/healthz")
+    assert resp.status_code == 503
+    assert resp.json["error"]["code"] == "database_unavailable"
+
+
+def test_an_unknown_api_path_answers_the_json_envelope(client) -> None:
+    resp = client.get("/api/v1/nothing-here")
+    assert resp.status_code == 404
+    assert resp.is_json
+    assert resp.json["error"]["code"] == "not_found"
+    assert "message" in resp.json["error"]
+
+
+def test_the_openapi_document_is_served(client) -> None:
+    resp = client.get("/api/v1/openapi.json")
+    assert resp.status_code == 200
+    assert "/api/v1/routes" in resp.json["paths"]
