@@ -47,10 +47,12 @@ _MAX_ECHO: Final = 40
 # time from Python costs a tenth of the whole parse. A cleared point is ~100 bytes.
 _PURGE_EVERY: Final = 1024
 
-# pyexpat refuses multi-byte declared encodings outright. In these ones every byte
-# below 0x40 stands for itself (they never occur inside a multi-byte character),
-# so `<`, `!`, `-`, `?`, `>` and quotes mean the same read as Latin-1: the guard
-# can read the prolog as Latin-1 and see exactly the markup libxml2 will see.
+# pyexpat refuses multi-byte declared encodings outright (old Chinese exports say
+# GBK). In these, no byte of 0x00-0x2F or 0x3A-0x3F ever sits inside a multi-byte
+# character (only GB18030 uses bytes below 0x40 there, and only the digits), so the
+# prolog's delimiters `<`, `!`, `-`, `?`, `>` and quotes fall at the same places when
+# the bytes are read as Latin-1: the guard reads the prolog so and sees any DOCTYPE
+# exactly where libxml2, decoding properly, would.
 _ASCII_SAFE_CJK: Final = frozenset({"gb2312", "gbk", "gb18030", "cp936", "big5"})
 _DECLARED_ENCODING: Final = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
 
@@ -59,6 +61,7 @@ class _RootReached(Exception):
     """Raised by the guard at the root start tag: the prolog is over and was clean."""
 
     def __init__(self, tag: str) -> None:
+        """Carry the root element's tag, in Clark notation."""
         super().__init__(tag)
         self.tag = tag
 
@@ -83,6 +86,7 @@ class _Replay:
     """A read-only stream: the bytes the guard already read, then the rest."""
 
     def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        """Replay `head`, then read on from `rest`."""
         self._head = memoryview(head)
         self._pos = 0
         self._rest = rest
@@ -142,6 +146,7 @@ class _GpxReader:
     """Collects points, waypoints and names from lxml's end events for one file."""
 
     def __init__(self, namespace: str) -> None:
+        """Prepare for a document whose elements live in `namespace` ("" for none)."""
         prefix = f"{{{namespace}}}" if namespace else ""
         self.prefix = prefix
         self.trkpt, self.rtept, self.wpt = prefix + "trkpt", prefix + "rtept", prefix + "wpt"

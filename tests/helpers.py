@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from geo_service.models import Route, RouteFile, SurfaceSegment, Waypoint
 
@@ -53,10 +55,13 @@ def make_gpx(
 
 def upload(client, content: bytes, token: str | None, filename: str = "walk.gpx", **form):
     """POST a GPX to /api/v1/routes as multipart."""
-    data = {"file": (io.BytesIO(content), filename), **form}
+    # Encode in memory: the test client spools big multipart bodies to a temporary
+    # file it never closes, which pytest (warnings as errors) reports.
+    fields = {"file": FileStorage(io.BytesIO(content), filename), **form}
+    boundary, body = encode_multipart(MultiDict(fields))
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return client.post("/api/v1/routes", data=data, headers=headers,
-                       content_type="multipart/form-data")
+    return client.post("/api/v1/routes", data=body, headers=headers,
+                       content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def stored_counts(session: Session) -> tuple[int, int, int, int]:

@@ -47,10 +47,12 @@ def require_multipart() -> None:
 def upload_route(form: dict[str, Any]) -> Any:
     """Upload a GPX file; 201 with the new route, 409 if the same file exists."""
     upload: FileStorage = form["file"]
+    with upload.stream:  # large uploads are spooled to a temp file: close it promptly
+        content = upload.read()
     session = get_session()
     imported = import_gpx(
         session,
-        upload.read(),
+        content,
         filename=upload.filename,
         name=form.get("name"),
         description=form.get("description"),

@@ -53,9 +53,9 @@ def pt(lat: float | str, lon: float | str, inner: str = "", tag: str = "trkpt") 
     return f'<{tag} lat="{lat}" lon="{lon}">{inner}</{tag}>'
 
 
-def epoch(*args: int) -> float:
-    """POSIX seconds of a UTC datetime."""
-    return datetime(*args, tzinfo=UTC).timestamp()  # type: ignore[misc]
+def epoch(year: int, month: int, day: int, hour: int, minute: int, second: int) -> float:
+    """POSIX seconds of a UTC date and time."""
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC).timestamp()
 
 
 def assert_inside_yinhu(parsed: ParsedGpx) -> None:
@@ -68,7 +68,11 @@ def assert_inside_yinhu(parsed: ParsedGpx) -> None:
 def assert_same_parse(a: ParsedGpx, b: ParsedGpx) -> None:
     """Two parses agree on every field and array (NaN equal to NaN)."""
     assert (a.version, a.creator, a.name, a.description, a.source) == (
-        b.version, b.creator, b.name, b.description, b.source
+        b.version,
+        b.creator,
+        b.name,
+        b.description,
+        b.source,
     )
     assert a.waypoints == b.waypoints
     for field in ("lon", "lat", "ele", "time", "segment_starts"):
@@ -137,9 +141,14 @@ def test_it_reads_chinese_names_from_a_2bulu_export() -> None:
     parsed = parse_gpx(fixture("2bulu.gpx"))
     assert parsed.name == "银湖 受降 环线"
     assert parsed.description is not None and parsed.description.startswith("从银湖地铁站出发")
-    assert [w.name for w in parsed.waypoints] == ["银湖地铁站", "受降村文化礼堂", "观景台", "山泉水"]
+    assert [w.name for w in parsed.waypoints] == [
+        "银湖地铁站",
+        "受降村文化礼堂",
+        "观景台",
+        "山泉水",
+    ]
     assert [w.kind for w in parsed.waypoints] == ["起点", "补给点", "观景点", "水源"]
-    assert parsed.waypoints[1].description == "可补给，有公厕"
+    assert parsed.waypoints[1].description == "可补给，有公厕"  # noqa: RUF001 - a Chinese comma
     assert parsed.waypoints[3].description is None
     assert len(parsed.points) == 160
 
@@ -333,8 +342,15 @@ def test_times_become_posix_seconds_or_nan(text: str, expected: float) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("12.5", 12.5), (" 80 ", 80.0), ("-3", -3.0), ("abc", math.nan), ("", math.nan),
-     ("nan", math.nan), ("inf", math.nan)],
+    [
+        ("12.5", 12.5),
+        (" 80 ", 80.0),
+        ("-3", -3.0),
+        ("abc", math.nan),
+        ("", math.nan),
+        ("nan", math.nan),
+        ("inf", math.nan),
+    ],
 )
 def test_elevations_are_numbers_or_nan_never_an_error(text: str, expected: float) -> None:
     body = trk(pt(30.09, 120.05, f"<ele>{text}</ele>"), pt(30.1, 120.06, "<ele>7</ele>"))
@@ -363,6 +379,7 @@ class _Unseekable:
     """A read-only stream like a request body: no seek, no tell, small reads."""
 
     def __init__(self, data: bytes) -> None:
+        """Serve `data`."""
         self._data = io.BytesIO(data)
 
     def read(self, size: int = -1) -> bytes:
@@ -437,6 +454,7 @@ def lxml_must_not_run(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make any call to lxml's iterparse fail the test: the guard must act first."""
 
     def boom(*args: object, **kwargs: object) -> None:
+        """Fail: the guard should have refused the file before lxml ran."""
         raise AssertionError("lxml saw a file the guard should have refused")
 
     monkeypatch.setattr(etree, "iterparse", boom)
@@ -468,6 +486,16 @@ def test_any_doctype_is_refused(prolog: str) -> None:
     content = gpx(trk(pt(30.09, 120.05), pt(30.1, 120.06))).replace(
         b"<gpx ", prolog.encode() + b"\n<gpx ", 1
     )
+    with pytest.raises(ForbiddenXmlError):
+        parse_gpx(content)
+
+
+@pytest.mark.usefixtures("lxml_must_not_run")
+def test_a_doctype_in_a_gbk_file_is_refused_too() -> None:
+    content = (
+        '<?xml version="1.0" encoding="GBK"?>\n<!-- 银湖 -->\n'
+        '<!DOCTYPE gpx [<!ENTITY name "银湖">]>\n<gpx version="1.1"><trk/></gpx>'
+    ).encode("gbk")
     with pytest.raises(ForbiddenXmlError):
         parse_gpx(content)
 
@@ -506,22 +534,46 @@ def test_a_longitude_that_is_not_a_number_names_the_waypoint() -> None:
 @pytest.mark.parametrize(
     ("second", "message", "details"),
     [
-        ('<trkpt lon="120.05"/>', "track point 2: latitude is missing",
-         {"point": 2, "field": "lat", "value": None}),
-        ('<trkpt lat=" " lon="120.05"/>', "track point 2: latitude is missing",
-         {"point": 2, "field": "lat", "value": " "}),
-        ('<trkpt lat="30.1"/>', "track point 2: longitude is missing",
-         {"point": 2, "field": "lon", "value": None}),
-        ('<trkpt lat="NaN" lon="120.05"/>', "track point 2: latitude 'NaN' is not a finite number",
-         {"point": 2, "field": "lat", "value": "NaN"}),
-        ('<trkpt lat="30.1" lon="-inf"/>', "track point 2: longitude '-inf' is not a finite number",
-         {"point": 2, "field": "lon", "value": "-inf"}),
-        ('<trkpt lat="-90.5" lon="120"/>', "track point 2: latitude -90.5 is outside -90..90",
-         {"point": 2, "field": "lat", "value": "-90.5"}),
-        ('<trkpt lat="30.1" lon="180.01"/>', "track point 2: longitude 180.01 is outside -180..180",
-         {"point": 2, "field": "lon", "value": "180.01"}),
-        ('<trkpt lat="北纬30度" lon="120"/>', "track point 2: latitude '北纬30度' is not a number",
-         {"point": 2, "field": "lat", "value": "北纬30度"}),
+        (
+            '<trkpt lon="120.05"/>',
+            "track point 2: latitude is missing",
+            {"point": 2, "field": "lat", "value": None},
+        ),
+        (
+            '<trkpt lat=" " lon="120.05"/>',
+            "track point 2: latitude is missing",
+            {"point": 2, "field": "lat", "value": " "},
+        ),
+        (
+            '<trkpt lat="30.1"/>',
+            "track point 2: longitude is missing",
+            {"point": 2, "field": "lon", "value": None},
+        ),
+        (
+            '<trkpt lat="NaN" lon="120.05"/>',
+            "track point 2: latitude 'NaN' is not a finite number",
+            {"point": 2, "field": "lat", "value": "NaN"},
+        ),
+        (
+            '<trkpt lat="30.1" lon="-inf"/>',
+            "track point 2: longitude '-inf' is not a finite number",
+            {"point": 2, "field": "lon", "value": "-inf"},
+        ),
+        (
+            '<trkpt lat="-90.5" lon="120"/>',
+            "track point 2: latitude -90.5 is outside -90..90",
+            {"point": 2, "field": "lat", "value": "-90.5"},
+        ),
+        (
+            '<trkpt lat="30.1" lon="180.01"/>',
+            "track point 2: longitude 180.01 is outside -180..180",
+            {"point": 2, "field": "lon", "value": "180.01"},
+        ),
+        (
+            '<trkpt lat="北纬30度" lon="120"/>',
+            "track point 2: latitude '北纬30度' is not a number",
+            {"point": 2, "field": "lat", "value": "北纬30度"},
+        ),
     ],
 )
 def test_each_bad_coordinate_is_named_precisely(
@@ -535,7 +587,7 @@ def test_each_bad_coordinate_is_named_precisely(
 
 def test_a_bad_route_point_is_called_a_route_point() -> None:
     route = "<rte>" + pt(30.09, 120.05, tag="rtept") + pt(91, 120.06, tag="rtept") + "</rte>"
-    with pytest.raises(InvalidCoordinateError, match="^route point 2: latitude 91 is outside"):
+    with pytest.raises(InvalidCoordinateError, match=r"^route point 2: latitude 91 is outside"):
         parse_gpx(gpx(route))
 
 
@@ -560,4 +612,3 @@ def test_a_file_without_two_track_or_route_points_is_refused(name: str) -> None:
 def test_a_single_point_is_not_a_route() -> None:
     with pytest.raises(NoPointsError):
         parse_gpx(gpx(trk(pt(30.09, 120.05))))
-
