@@ -77,9 +77,9 @@ def main() -> None:
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"))
     args = parser.parse_args()
     if args.url is None:
-        from tests.conftest import _ensure_database, test_database_url
+        from tests.conftest import _ensure_database, database_url_for_tests
 
-        args.url = test_database_url()
+        args.url = database_url_for_tests()
         _ensure_database(args.url)
         from geo_service import migrate
 

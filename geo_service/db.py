@@ -22,10 +22,13 @@ def init_app(app: Flask, bind: Engine | Connection | None = None) -> None:
         bind = make_engine(app.config["DATABASE_URL"])
     # A test binds one connection inside an outer transaction; commits in the
     # code under test then only release savepoints and the test rolls it all back.
-    mode = "create_savepoint" if isinstance(bind, Connection) else "conservative_savepoint"
-    app.extensions[EXTENSION_KEY] = sessionmaker(
-        bind=bind, expire_on_commit=False, join_transaction_mode=mode
-    )
+    if isinstance(bind, Connection):
+        factory = sessionmaker(
+            bind=bind, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
+    else:
+        factory = sessionmaker(bind=bind, expire_on_commit=False)
+    app.extensions[EXTENSION_KEY] = factory
     app.teardown_appcontext(close_session)
 
 

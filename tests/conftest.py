@@ -23,7 +23,7 @@ from geo_service.queries.users import create_user
 DATA = Path(__file__).parent / "data"
 
 
-def test_database_url() -> str:
+def database_url_for_tests() -> str:
     """Where the tests run: never the development database itself."""
     if os.environ.get("TEST_DATABASE_URL"):
         return os.environ["TEST_DATABASE_URL"]
@@ -50,7 +50,7 @@ def _ensure_database(url: str) -> None:
 @pytest.fixture(scope="session")
 def engine() -> Iterator[Engine]:
     """The migrated test database."""
-    url = test_database_url()
+    url = database_url_for_tests()
     _ensure_database(url)
     eng = make_engine(url)
     migrate.upgrade(url)

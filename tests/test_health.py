@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from geo_service import create_app
+from geo_service.db import EXTENSION_KEY
+from tests.conftest import database_url_for_tests
 
 
 def test_healthz_answers_200_when_the_database_answers(client) -> None:
@@ -30,3 +32,13 @@ def test_the_openapi_document_is_served(client) -> None:
     resp = client.get("/api/v1/openapi.json")
     assert resp.status_code == 200
     assert "/api/v1/routes" in resp.json["paths"]
+
+
+def test_the_app_works_on_its_own_engine_as_in_production(engine) -> None:
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url_for_tests()})
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    resp = client.get("/api/v1/routes?lat=30.09&lon=120.05&radius_m=1000")
+    assert resp.status_code == 200
+    assert resp.json["type"] == "FeatureCollection"
+    app.extensions[EXTENSION_KEY].kw["bind"].dispose()  # close its pooled connections
