@@ -6,7 +6,8 @@ import os
 from typing import Any
 
 # The project's own cluster (scripts/localdb); used when DATABASE_URL is not set.
-LOCAL_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:54329/yinhu"
+LOCAL_PORT = os.environ.get("YINHU_PG_PORT", "54329")
+LOCAL_DATABASE_URL = f"postgresql+psycopg://postgres@127.0.0.1:{LOCAL_PORT}/yinhu"
 
 
 def database_url() -> str:

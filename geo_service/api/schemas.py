@@ -85,7 +85,7 @@ def _other(name: str) -> str:
 class RouteSearchQuery(CentreQuery):
     """GET /api/v1/routes."""
 
-    q = fields.String(validate=validators.Length(min=1, max=200))
+    q = fields.String(validate=validators.Length(max=200))  # empty means any
     min_length_m = fields.Float(validate=[validators.Range(min=0), _finite])
     max_length_m = fields.Float(validate=[validators.Range(min=0), _finite])
     difficulty = fields.String(validate=validators.OneOf(DIFFICULTIES))

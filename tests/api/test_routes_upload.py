@@ -11,7 +11,8 @@ from importers.gpx import parse_gpx
 from tests.conftest import DATA, gpx_bytes
 from tests.helpers import line, make_gpx, stored_counts, upload
 
-XSD = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "gpx-1.1.xsd"
+# A copy of ../shared/schemas/gpx-1.1.xsd (the official schema), so a clone is self-contained.
+XSD = DATA / "schemas" / "gpx-1.1.xsd"
 GOOD_FILES = [
     "garmin_connect.gpx", "strava.gpx", "osmand.gpx", "komoot.gpx", "2bulu.gpx",
     "foooooot.gpx", "gpx10.gpx", "route_only.gpx", "multi_track.gpx", "no_elevation.gpx",
