@@ -8,6 +8,7 @@ from apiflask import APIFlask
 from sqlalchemy import Connection, Engine
 
 from geo_service import config, db, errors
+from geo_service.converters import IdConverter
 
 
 def create_app(
@@ -29,6 +30,7 @@ def create_app(
     # Werkzeug refuses (413) bodies far beyond it without reading them.
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 1024 * 1024
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.url_map.converters["id"] = IdConverter
     db.init_app(app, bind)
     errors.register(app)
 

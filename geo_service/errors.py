@@ -10,6 +10,7 @@ from typing import Any
 
 from apiflask import APIFlask, HTTPError
 from flask import Response, render_template_string, request
+from sqlalchemy.exc import DataError
 
 from importers.errors import RejectedFile
 
@@ -96,6 +97,11 @@ def register(app: APIFlask) -> None:
             return Response(html, error.status_code, mimetype="text/html")
         body = {"error": {"code": code, "message": message, "details": details}}
         return body, error.status_code, error.headers
+
+    @app.errorhandler(DataError)
+    def data_error(exc: DataError) -> Any:
+        """A value PostgreSQL refused (out of range, bad encoding): the client's fault."""
+        return envelope(ApiError(400, "invalid_value", "A value in the request is not valid."))
 
     @app.errorhandler(RejectedFile)
     def rejected_file(exc: RejectedFile) -> Any:

@@ -108,13 +108,13 @@ def _detail(route_id: int) -> dict[str, Any]:
     )
 
 
-@bp.get("/routes/<int:route_id>")
+@bp.get("/routes/<id:route_id>")
 def get_route(route_id: int) -> Any:
     """One route with full geometry, measures, surfaces, friendliness, waypoints."""
     return _detail(route_id)
 
 
-@bp.get("/routes/<int:route_id>/gpx")
+@bp.get("/routes/<id:route_id>/gpx")
 def route_gpx(route_id: int) -> Response:
     """The route as GPX 1.1, as an attachment."""
     session = get_session()
@@ -132,7 +132,7 @@ def route_gpx(route_id: int) -> Response:
     )
 
 
-@bp.get("/routes/<int:route_id>/profile")
+@bp.get("/routes/<id:route_id>/profile")
 def route_profile(route_id: int) -> Any:
     """Elevation profile: at most ~1000 [distance_m, ele_m] samples."""
     profile = q.route_profile(get_session(), route_id)
@@ -150,7 +150,7 @@ def _writable(route_id: int) -> None:
         raise ApiError(403, "forbidden", "Only the route's owner or an admin may change it.")
 
 
-@bp.put("/routes/<int:route_id>/surface")
+@bp.put("/routes/<id:route_id>/surface")
 @bp.auth_required(auth)
 @bp.input(SurfaceBody, arg_name="body")
 def put_surface(route_id: int, body: dict[str, Any]) -> Any:
@@ -169,7 +169,7 @@ def put_surface(route_id: int, body: dict[str, Any]) -> Any:
     return _detail(route_id)
 
 
-@bp.put("/routes/<int:route_id>/friendliness")
+@bp.put("/routes/<id:route_id>/friendliness")
 @bp.auth_required(auth)
 @bp.input(FriendlinessBody, arg_name="body")
 def put_friendliness(route_id: int, body: dict[str, Any]) -> Any:
@@ -181,7 +181,7 @@ def put_friendliness(route_id: int, body: dict[str, Any]) -> Any:
     return _detail(route_id)
 
 
-@bp.delete("/routes/<int:route_id>")
+@bp.delete("/routes/<id:route_id>")
 @bp.auth_required(auth)
 def delete_route(route_id: int) -> Any:
     """Delete a route (owner or admin)."""

@@ -48,6 +48,13 @@ def _finite(value: float) -> bool:
     return True
 
 
+def _printable(value: str) -> bool:
+    """Refuse NUL and other control characters (PostgreSQL text cannot hold NUL)."""
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        raise ValidationError("Must not contain control characters.")
+    return True
+
+
 class PagingQuery(Schema):
     """limit / offset of every list."""
 
@@ -85,7 +92,7 @@ def _other(name: str) -> str:
 class RouteSearchQuery(CentreQuery):
     """GET /api/v1/routes."""
 
-    q = fields.String(validate=validators.Length(max=200))  # empty means any
+    q = fields.String(validate=[validators.Length(max=200), _printable])  # empty means any
     min_length_m = fields.Float(validate=[validators.Range(min=0), _finite])
     max_length_m = fields.Float(validate=[validators.Range(min=0), _finite])
     difficulty = fields.String(validate=validators.OneOf(DIFFICULTIES))
@@ -97,8 +104,8 @@ class UploadForm(Schema):
     """POST /api/v1/routes: multipart form."""
 
     file = fields.File(required=True)  # type: ignore[no-untyped-call]
-    name = fields.String(validate=validators.Length(min=1, max=200))
-    description = fields.String(validate=validators.Length(max=10_000))
+    name = fields.String(validate=[validators.Length(min=1, max=200), _printable])
+    description = fields.String(validate=[validators.Length(max=10_000), _printable])
 
 
 class SurfaceSegmentIn(Schema):

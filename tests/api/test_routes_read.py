@@ -221,3 +221,49 @@ def test_only_the_owner_or_an_admin_may_delete(client, make_token):
     r = client.delete("/api/v1/routes/999999", headers={"Authorization": f"Bearer {admin}"})
     assert r.status_code == 404
     assert client.delete(f"/api/v1/routes/{b['id']}").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/routes/99999999999999999999", "/api/v1/routes/0", "/api/v1/routes/abc"]
+)
+def test_an_impossible_id_is_a_json_404(client, path):
+    r = client.get(path)
+    assert r.status_code == 404
+    assert r.json["error"]["code"] == "not_found"
+
+
+def test_a_nul_in_a_query_parameter_is_a_400_not_a_500(client):
+    r = client.get("/api/v1/routes?q=a%00b")
+    assert r.status_code == 400
+    assert r.json["error"]["details"]["parameter"] == "q"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("not json", "application/json"),
+        ("[1, 2]", "application/json"),
+        ('{"segments": "asphalt"}', "application/json"),
+        ('{"segments": [1]}', "application/json"),
+        ('{"segments": [{"start_m": "a", "end_m": 5, "surface": "wood", "condition": "good"}]}',
+         "application/json"),
+        ('{"segments": []}', "text/plain"),
+    ],
+)
+def test_a_malformed_surface_body_is_a_400(client, token, body, content_type):
+    created = _route(client, token, YINHU, 0, 500, "Body walk")
+    r = client.put(f"/api/v1/routes/{created['id']}/surface", data=body,
+                   headers={"Authorization": f"Bearer {token}", "Content-Type": content_type})
+    assert r.status_code in (400, 415), r.data
+    assert r.is_json and "error" in r.json
+
+
+def test_an_empty_surface_list_clears_the_surfaces(client, token):
+    created = _route(client, token, YINHU, 0, 500, "Clear walk")
+    auth = {"Authorization": f"Bearer {token}"}
+    url = f"/api/v1/routes/{created['id']}/surface"
+    client.put(url, json={"segments": [{"start_m": 0, "end_m": 400, "surface": "wood",
+                                        "condition": "good"}]}, headers=auth)
+    r = client.put(url, json={"segments": []}, headers=auth)
+    assert r.status_code == 200
+    assert r.json["properties"]["surface_segments"] == []
