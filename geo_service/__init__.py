@@ -7,7 +7,7 @@ from typing import Any
 from apiflask import APIFlask
 from sqlalchemy import Connection, Engine
 
-from geo_service import config, db, errors
+from geo_service import assets, config, db, errors, i18n
 from geo_service.converters import IdConverter
 
 
@@ -33,6 +33,8 @@ def create_app(
     app.url_map.converters["id"] = IdConverter
     db.init_app(app, bind)
     errors.register(app)
+    assets.init_app(app)
+    i18n.init_app(app)
 
     from geo_service import health
     from geo_service.api import bp as api_bp

@@ -17,6 +17,8 @@ from geo_service.queries.users import create_user, user_by_name
 from geo_service.vocabulary import ROLES
 from importers.errors import DuplicateFileError, RejectedFile
 from importers.load import import_gpx
+from importers.load_venues import store_venues
+from importers.venues import parse_venues
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,6 +98,26 @@ def import_gpx_cmd(paths: tuple[Path, ...]) -> None:
     for path, reason in failed:
         click.echo(f"  failed: {path}: {reason}")
     if failed:
+        sys.exit(1)
+
+
+@main.command("import-venues")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_venues_cmd(path: Path) -> None:
+    """Upsert venues from a CSV or GeoJSON file; exit 1 when any row was rejected."""
+    try:
+        parsed = parse_venues(path.read_bytes(), path.name)
+    except RejectedFile as exc:
+        raise click.ClickException(f"{path}: {exc.message}") from exc
+    with _session() as session:
+        report = store_venues(session, parsed)
+        session.commit()
+    click.echo(
+        f"created {report.created}, updated {report.updated}, rejected {len(report.rejected)}"
+    )
+    for r in report.rejected:
+        click.echo(f"  row {r.row}: {r.reason}")
+    if report.rejected:
         sys.exit(1)
 
 

@@ -30,4 +30,6 @@ def from_env() -> dict[str, Any]:
         "MAX_RADIUS_M": float(os.environ.get("MAX_RADIUS_M", "50000")),
         "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-not-secret"),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+        # Tianditu tiles need a key (console.tianditu.gov.cn); without one they are not offered.
+        "TIANDITU_KEY": os.environ.get("TIANDITU_KEY", ""),
     }

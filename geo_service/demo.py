@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,9 +12,14 @@ from sqlalchemy.orm import Session
 
 from geo_service.friendliness import SurfaceSegment
 from geo_service.queries.route_writes import replace_surface_segments, set_manual_friendliness
+from geo_service.queries.venue_writes import upsert_organizations
 from geo_service.surfaces import segment_problems
 from importers.errors import DuplicateFileError
 from importers.load import import_gpx
+from importers.load_venues import store_venues
+from importers.venues import parse_venues
+
+ORG_COLUMNS = ("key", "name", "kind", "description", "contact")
 
 
 def load_routes(session: Session, data_dir: Path) -> Iterator[str]:
@@ -43,6 +49,30 @@ def load_routes(session: Session, data_dir: Path) -> Iterator[str]:
         yield f"route {path.name}: {imported.name} ({imported.length_m / 1000:.1f} km)"
 
 
+def load_organizations(session: Session, data_dir: Path) -> Iterator[str]:
+    """Upsert data/organizations.csv (key, name, kind, description, contact)."""
+    with (data_dir / "organizations.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = [
+            {k: (v.strip() or None) for k, v in row.items() if k in ORG_COLUMNS}
+            for row in csv.DictReader(f)
+        ]
+    report = upsert_organizations(session, rows)
+    session.commit()
+    yield f"organizations: {report.created} created, {report.updated} updated"
+
+
+def load_venues(session: Session, data_dir: Path) -> Iterator[str]:
+    """Upsert data/venues.csv on external_id."""
+    path = data_dir / "venues.csv"
+    report = store_venues(session, parse_venues(path.read_bytes(), path.name))
+    if report.rejected:  # sample data must be right
+        raise ValueError(f"venues.csv row {report.rejected[0].row}: {report.rejected[0].reason}")
+    session.commit()
+    yield f"venues: {report.created} created, {report.updated} updated"
+
+
 def load_sample_data(session: Session, data_dir: Path) -> Iterator[str]:
     """Everything in data/, in dependency order."""
     yield from load_routes(session, data_dir)
+    yield from load_organizations(session, data_dir)
+    yield from load_venues(session, data_dir)

@@ -24,7 +24,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -169,3 +169,59 @@ class Waypoint(Base):
     geom: Mapped[WKBElement] = mapped_column(Geometry("POINT", srid=4326, spatial_index=False))
 
     __table_args__ = (UniqueConstraint("route_id", "position", name="waypoints_route_position"),)
+
+
+class Organization(Base):
+    """The community itself or a partner offering venues (the supporter network)."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)  # stable slug used by imports
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(String(200))
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('community', 'partner')", name="organizations_kind"),
+    )
+
+
+class Venue(Base):
+    """A place that can host people, with what it offers.
+
+    `geom` is a WGS-84 point; distances go through the `(geom::geography)` index.
+    """
+
+    __tablename__ = "venues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str | None] = mapped_column(Text)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    indoor: Mapped[bool | None]
+    amenities: Mapped[list[str]] = mapped_column(ARRAY(String(32)), server_default="{}")
+    opening_hours: Mapped[str | None] = mapped_column(String(255))
+    contact: Mapped[str | None] = mapped_column(String(200))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    geom: Mapped[WKBElement] = mapped_column(Geometry("POINT", srid=4326, spatial_index=False))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+    __table_args__ = (
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="venues_capacity"),
+        Index("venues_geog_gist", text("geography(geom)"), postgresql_using="gist"),
+        Index("venues_geom_gist", "geom", postgresql_using="gist"),
+        Index("venues_amenities_gin", "amenities", postgresql_using="gin"),
+        Index("venues_type", "type"),
+    )

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from flask import Response
+
 
 def _iso(value: datetime | None) -> str | None:
     """ISO 8601 with offset, or None."""
@@ -105,3 +107,14 @@ def feature_collection(
         "limit": limit,
         "offset": offset,
     }
+
+
+def raw_json(body: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A JSON response from text the database already serialised."""
+    return Response(body, status, headers, mimetype="application/json")
+
+
+def raw_collection(features: list[str], total: int, limit: int, offset: int) -> Response:
+    """A FeatureCollection around Features serialised by the database (no re-parsing)."""
+    head = f'{{"type":"FeatureCollection","total":{total},"limit":{limit},"offset":{offset},'
+    return raw_json(head + '"features":[' + ",".join(features) + "]}")

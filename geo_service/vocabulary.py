@@ -26,3 +26,28 @@ SURFACES: Final = (
 PAVED_SURFACES: Final = frozenset({"asphalt", "concrete", "paving_stones", "wood"})
 CONDITIONS: Final = ("good", "fair", "poor")
 ROLES: Final = ("admin", "organizer", "member")
+
+# Venues (PRODUCT.md): what kind of place, and what it offers.
+VENUE_TYPES: Final = (
+    "cafe",
+    "community_room",
+    "bookstore",
+    "park_pavilion",
+    "coworking",
+    "sports_ground",
+    "trailhead",
+    "restaurant",
+    "library",
+    "tea_house",
+)
+AMENITIES: Final = (
+    "wifi",
+    "projector",
+    "power",
+    "toilets",
+    "water",
+    "parking",
+    "wheelchair_access",
+    "shelter",
+)
+ORGANIZATION_KINDS: Final = ("community", "partner")

@@ -71,3 +71,10 @@ class TooLargeError(RejectedFile):
 
     code = "too_large"
     status = 413
+
+
+class UnreadableVenueFile(RejectedFile):
+    """A venue file that cannot be read at all: not UTF-8, empty, or the wrong shape."""
+
+    code = "unreadable_file"
+    status = 400

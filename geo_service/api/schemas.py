@@ -12,7 +12,15 @@ from apiflask import Schema, fields, validators
 from flask import current_app
 from marshmallow import ValidationError, validates_schema
 
-from geo_service.vocabulary import AUDIENCES, CONDITIONS, DIFFICULTIES, LEVELS, SURFACES
+from geo_service.vocabulary import (
+    AMENITIES,
+    AUDIENCES,
+    CONDITIONS,
+    DIFFICULTIES,
+    LEVELS,
+    SURFACES,
+    VENUE_TYPES,
+)
 
 MAX_LIMIT = 500
 
@@ -128,3 +136,94 @@ FriendlinessBody: type[Schema] = Schema.from_dict(  # type: ignore[assignment]
     {a: fields.String(allow_none=True, validate=validators.OneOf(LEVELS)) for a in AUDIENCES},
     name="FriendlinessBody",
 )
+
+
+class VenueFilterQuery(PagingQuery):
+    """Attribute filters of every venue list."""
+
+    type = fields.String(validate=validators.OneOf(VENUE_TYPES))
+    min_capacity = fields.Integer(validate=validators.Range(min=0, max=1_000_000))
+    amenity = fields.List(fields.String(validate=validators.OneOf(AMENITIES)))
+    indoor = fields.Boolean()
+    organization = fields.String(validate=[validators.Length(min=1, max=64), _printable])
+    q = fields.String(validate=[validators.Length(max=200), _printable])
+
+
+class VenueSearchQuery(CentreQuery, VenueFilterQuery):
+    """GET /api/v1/venues: radius, k nearest, bbox, or filters alone."""
+
+    k = fields.Integer(validate=validators.Range(min=1, max=MAX_LIMIT))
+
+    @validates_schema
+    def _k_needs_centre(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """k needs lat/lon and excludes radius_m."""
+        if "k" in data:
+            if "lat" not in data:
+                raise ValidationError("'k' needs 'lat' and 'lon'.", "k")
+            if "radius_m" in data:
+                raise ValidationError("Use either 'radius_m' or 'k', not both.", "k")
+
+
+class AlongQuery(VenueFilterQuery):
+    """GET /api/v1/routes/{id}/venues."""
+
+    within_m = fields.Float(
+        load_default=300.0,
+        validate=[validators.Range(min=0, min_inclusive=False, max=5000), _finite],
+    )
+
+
+class GeoJSONPoint(Schema):
+    """A GeoJSON Point geometry."""
+
+    type = fields.String(required=True, validate=validators.Equal("Point"))
+    coordinates = fields.List(
+        fields.Float(validate=_finite), required=True, validate=validators.Length(min=2, max=3)
+    )
+
+    @validates_schema
+    def _ranges(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """[lon, lat] inside the WGS-84 ranges."""
+        lon, lat = data["coordinates"][:2]
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise ValidationError("Coordinates must be [lon, lat] within range.", "coordinates")
+
+
+class VenueIn(Schema):
+    """POST /api/v1/venues (PATCH takes the same fields, all optional)."""
+
+    name = fields.String(required=True, validate=[validators.Length(min=1, max=200), _printable])
+    type = fields.String(required=True, validate=validators.OneOf(VENUE_TYPES))
+    lat = fields.Float(validate=[validators.Range(min=-90, max=90), _finite])
+    lon = fields.Float(validate=[validators.Range(min=-180, max=180), _finite])
+    geometry = fields.Nested(GeoJSONPoint)
+    address = fields.String(allow_none=True, validate=[validators.Length(max=500), _printable])
+    capacity = fields.Integer(allow_none=True, validate=validators.Range(min=0, max=1_000_000))
+    indoor = fields.Boolean(allow_none=True)
+    amenities = fields.List(fields.String(validate=validators.OneOf(AMENITIES)))
+    opening_hours = fields.String(
+        allow_none=True, validate=[validators.Length(max=255), _printable]
+    )
+    contact = fields.String(allow_none=True, validate=[validators.Length(max=200), _printable])
+    external_id = fields.String(
+        allow_none=True, validate=[validators.Length(min=1, max=100), _printable]
+    )
+    organization = fields.String(allow_none=True, validate=validators.Length(min=1, max=64))
+
+    @validates_schema
+    def _place(self, data: dict[str, Any], partial: bool = False, **kwargs: Any) -> None:
+        """A place as lat+lon or a GeoJSON Point (required on create)."""
+        has_pair = "lat" in data or "lon" in data
+        if has_pair and ("lat" in data) != ("lon" in data):
+            missing = "lon" if "lat" in data else "lat"
+            raise ValidationError(f"'{missing}' is required with '{_other(missing)}'.", missing)
+        if has_pair and "geometry" in data:
+            raise ValidationError("Give lat/lon or geometry, not both.", "geometry")
+        if not partial and not has_pair and "geometry" not in data:
+            raise ValidationError("A venue needs 'lat' and 'lon' or a Point 'geometry'.", "lat")
+
+
+class VenueImportForm(Schema):
+    """POST /api/v1/venues/import: multipart with one CSV or GeoJSON file."""
+
+    file = fields.File(required=True)  # type: ignore[no-untyped-call]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from geo_service.models import Route, RouteFile, RouteFriendliness, SurfaceSegment, Waypoint
+from geo_service.queries.spatial import envelope, geography, point_geography
 
 # Seven decimals of a degree is ~1 cm: more than any GPS delivers.
 GEOJSON_DECIMALS = 7
@@ -74,20 +75,6 @@ class RoutePage:
     rows: list[dict[str, Any]]
 
 
-def geography(expr: Any) -> ColumnElement[Any]:
-    """`expr::geography` without a type modifier, so `(geom::geography)` indexes apply.
-
-    A typed cast such as geography(GEOMETRY,4326) adds a typmod check that neither
-    matches the expression index nor accepts Z.
-    """
-    return func.geography(expr)
-
-
-def point_geography(lon: float, lat: float) -> ColumnElement[Any]:
-    """A WGS-84 point as geography, for distances in metres."""
-    return geography(func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326))
-
-
 def effective_level() -> ColumnElement[str]:
     """SQL for an audience's level: the manual one when set, else the inferred one."""
     return func.coalesce(RouteFriendliness.manual_level, RouteFriendliness.inferred_level)
@@ -100,8 +87,7 @@ def _conditions(f: RouteFilters) -> list[ColumnElement[bool]]:
         centre = point_geography(f.centre.lon, f.centre.lat)
         conds.append(func.ST_DWithin(geography(Route.geom), centre, f.centre.radius_m))
     if f.bbox is not None:
-        env = func.ST_MakeEnvelope(*f.bbox, 4326)
-        conds.append(func.ST_Intersects(Route.geom, env))
+        conds.append(func.ST_Intersects(Route.geom, envelope(f.bbox)))
     if f.q:
         pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conds.append(or_(Route.name.ilike(pattern), Route.description.ilike(pattern)))

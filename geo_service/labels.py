@@ -1,0 +1,99 @@
+"""Words of the domain (vocabulary.py) as people read them, in the current language.
+
+Each function translates at call time (Flask-Babel; the English text outside an app),
+so the same code serves zh-CN and English pages. The literal strings are what
+`pybabel extract` collects; keep them literal.
+"""
+
+from __future__ import annotations
+
+from geo_service.i18n import gettext as _
+
+
+def surface_label(surface: str | None) -> str:
+    """A surface word (OSM surface=* or "steps"); unknown or None reads "Unknown"."""
+    labels = {
+        "asphalt": _("Asphalt"),
+        "concrete": _("Concrete"),
+        "paving_stones": _("Paving stones"),
+        "wood": _("Boardwalk"),
+        "compacted": _("Compacted"),
+        "gravel": _("Gravel"),
+        "dirt": _("Dirt"),
+        "grass": _("Grass"),
+        "sand": _("Sand"),
+        "rock": _("Rock"),
+        "steps": _("Steps"),
+    }
+    return labels.get(surface or "", _("Unknown surface"))
+
+
+def condition_label(condition: str | None) -> str:
+    """good / fair / poor as a phrase; "" when unknown."""
+    labels = {
+        "good": _("good condition"),
+        "fair": _("fair condition"),
+        "poor": _("poor condition"),
+    }
+    return labels.get(condition or "", "")
+
+
+def difficulty_label(difficulty: str | None) -> str:
+    """easy / moderate / hard; "" when unknown."""
+    labels = {"easy": _("Easy"), "moderate": _("Moderate"), "hard": _("Hard")}
+    return labels.get(difficulty or "", "")
+
+
+def audience_label(audience: str) -> str:
+    """Who a friendliness level is for; the word itself when unknown."""
+    labels = {
+        "kids": _("Kids"),
+        "elderly": _("Elderly"),
+        "stroller": _("Strollers"),
+        "wheelchair": _("Wheelchairs"),
+        "pets": _("Pets"),
+        "beginners": _("Beginners"),
+    }
+    return labels.get(audience, audience)
+
+
+def level_label(level: str | None) -> str:
+    """friendly / caution / unsuitable / unknown."""
+    labels = {
+        "friendly": _("Friendly"),
+        "caution": _("Caution"),
+        "unsuitable": _("Unsuitable"),
+    }
+    return labels.get(level or "", _("Unknown"))
+
+
+def venue_type_label(venue_type: str | None) -> str:
+    """The kind of place; "" when unknown."""
+    labels = {
+        "cafe": _("Café"),
+        "community_room": _("Community room"),
+        "bookstore": _("Bookstore"),
+        "park_pavilion": _("Park pavilion"),
+        "coworking": _("Co-working space"),
+        "sports_ground": _("Sports ground"),
+        "trailhead": _("Trailhead"),
+        "restaurant": _("Restaurant"),
+        "library": _("Library"),
+        "tea_house": _("Tea house"),
+    }
+    return labels.get(venue_type or "", "")
+
+
+def amenity_label(amenity: str) -> str:
+    """What a venue offers; the word itself when unknown."""
+    labels = {
+        "wifi": _("Wi-Fi"),
+        "projector": _("Projector"),
+        "power": _("Power sockets"),
+        "toilets": _("Toilets"),
+        "water": _("Drinking water"),
+        "parking": _("Parking"),
+        "wheelchair_access": _("Wheelchair access"),
+        "shelter": _("Shelter"),
+    }
+    return labels.get(amenity, amenity)
