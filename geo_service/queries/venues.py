@@ -82,71 +82,86 @@ def _feature_sql(extra: str = "") -> str:
 
 FROM_SQL = " FROM venues v LEFT JOIN organizations o ON o.id = v.organization_id "
 DISTANCE_SQL = f"ST_Distance(geography(v.geom), {POINT_SQL})"
-DISTANCE_PROP = f"'distance_m', round({DISTANCE_SQL}::numeric, 1)"
+PAGE_SQL = " LIMIT :limit OFFSET :offset"
 
-_RADIUS = (
-    f"SELECT count(*) OVER () AS total, {_feature_sql(DISTANCE_PROP)} AS feature"
-    + FROM_SQL
-    + f"WHERE ST_DWithin(geography(v.geom), {POINT_SQL}, :radius_m) AND {FILTER_SQL}"
-    + f" ORDER BY {DISTANCE_SQL}, v.id LIMIT :limit OFFSET :offset"
+
+def _paged(hits: str, props: str = "") -> str:
+    """Features for one page of `hits` (a query of id, d, a, total, ordered).
+
+    Ranking and counting happen on bare ids and distances; the JSON of a Feature is
+    built only for the rows of the page, not for every match.
+    """
+    return (
+        f"WITH page AS MATERIALIZED ({hits})"
+        f" SELECT page.total, {_feature_sql(props)} AS feature"
+        " FROM page JOIN venues v ON v.id = page.id"
+        " LEFT JOIN organizations o ON o.id = v.organization_id"
+        " ORDER BY page.a NULLS FIRST, page.d NULLS FIRST, page.id"
+    )
+
+
+DISTANCE_PROP = "'distance_m', round(page.d::numeric, 1)"
+ALONG_PROPS = DISTANCE_PROP + ", 'along_m', round(page.a::numeric, 1)"
+
+_RADIUS = _paged(
+    f"SELECT v.id, {DISTANCE_SQL} AS d, NULL::float8 AS a, count(*) OVER () AS total"
+    f" FROM venues v WHERE ST_DWithin(geography(v.geom), {POINT_SQL}, :radius_m)"
+    f" AND {FILTER_SQL} ORDER BY d, v.id" + PAGE_SQL,
+    DISTANCE_PROP,
 )
 
 # k nearest in exact (ellipsoidal) order: the index's <-> ranks on the sphere, so
 # take its k nearest, then everything within the farthest of those, exactly sorted.
-_NEAREST = (
-    "WITH knn AS (SELECT " + DISTANCE_SQL + " AS d" + FROM_SQL + "WHERE " + FILTER_SQL
-    + f" ORDER BY geography(v.geom) <-> {POINT_SQL} LIMIT :k),"
+_NEAREST = _paged(
+    f"WITH knn AS (SELECT {DISTANCE_SQL} AS d FROM venues v WHERE {FILTER_SQL}"
+    f" ORDER BY geography(v.geom) <-> {POINT_SQL} LIMIT :k),"
     " reach AS (SELECT max(d) + 0.001 AS dk FROM knn)"
-    f" SELECT count(*) OVER () AS total, {_feature_sql(DISTANCE_PROP)} AS feature"
-    + FROM_SQL + ", reach"
-    + f" WHERE ST_DWithin(geography(v.geom), {POINT_SQL}, reach.dk) AND {FILTER_SQL}"
-    + f" ORDER BY {DISTANCE_SQL}, v.id LIMIT :k"
+    f" SELECT v.id, {DISTANCE_SQL} AS d, NULL::float8 AS a, count(*) OVER () AS total"
+    f" FROM venues v, reach WHERE ST_DWithin(geography(v.geom), {POINT_SQL}, reach.dk)"
+    f" AND {FILTER_SQL} ORDER BY d, v.id LIMIT :k",
+    DISTANCE_PROP,
 )
 
-_BBOX = (
-    f"SELECT count(*) OVER () AS total, {_feature_sql()} AS feature"
-    + FROM_SQL
-    + f"WHERE v.geom && {ENVELOPE_SQL} AND {FILTER_SQL}"
-    + " ORDER BY v.id LIMIT :limit OFFSET :offset"
+_BBOX = _paged(
+    "SELECT v.id, NULL::float8 AS d, NULL::float8 AS a, count(*) OVER () AS total"
+    f" FROM venues v WHERE v.geom && {ENVELOPE_SQL} AND {FILTER_SQL} ORDER BY v.id" + PAGE_SQL
 )
 
-_BBOX_CENTRE = (
-    f"SELECT count(*) OVER () AS total, {_feature_sql(DISTANCE_PROP)} AS feature"
-    + FROM_SQL
-    + f"WHERE v.geom && {ENVELOPE_SQL} AND {FILTER_SQL}"
-    + f" ORDER BY {DISTANCE_SQL}, v.id LIMIT :limit OFFSET :offset"
+_BBOX_CENTRE = _paged(
+    f"SELECT v.id, {DISTANCE_SQL} AS d, NULL::float8 AS a, count(*) OVER () AS total"
+    f" FROM venues v WHERE v.geom && {ENVELOPE_SQL} AND {FILTER_SQL}"
+    " ORDER BY d, v.id" + PAGE_SQL,
+    DISTANCE_PROP,
 )
 
-_ALL = (
-    f"SELECT count(*) OVER () AS total, {_feature_sql()} AS feature"
-    + FROM_SQL + f"WHERE {FILTER_SQL} ORDER BY v.id LIMIT :limit OFFSET :offset"
+_ALL = _paged(
+    "SELECT v.id, NULL::float8 AS d, NULL::float8 AS a, count(*) OVER () AS total"
+    f" FROM venues v WHERE {FILTER_SQL} ORDER BY v.id" + PAGE_SQL
 )
 
 # Along a route: the route is cut into short pieces (≤16 vertices after densifying
 # to 250 m) so the index finds candidates near each piece rather than inside the
 # whole route's bounding box; along_m locates each venue on the nearest part in the
 # local UTM plane and scales that fraction by the part's geodesic length, so it is
-# consistent with the route's length_m.
-_ALONG = (
-    "WITH r AS (SELECT geom, " + UTM_SRID_SQL.format(p="start") + " AS srid"
+# consistent with the route's length_m. The CTEs are MATERIALIZED so the route is
+# cut and projected once, not again for every candidate venue.
+_ALONG = _paged(
+    "WITH r AS MATERIALIZED (SELECT geom, " + UTM_SRID_SQL.format(p="start") + " AS srid"
     " FROM routes WHERE id = :route_id),"
-    " pieces AS (SELECT geography(ST_Subdivide("
+    " pieces AS MATERIALIZED (SELECT geography(ST_Subdivide("
     "ST_Segmentize(geography(ST_Force2D(r.geom)), 250)::geometry, 16)) AS g FROM r),"
-    " near AS (SELECT v.id, min(ST_Distance(geography(v.geom), p.g)) AS d"
-    + FROM_SQL + "JOIN pieces p ON ST_DWithin(geography(v.geom), p.g, :within_m)"
+    " near AS MATERIALIZED (SELECT v.id, v.geom, min(ST_Distance(geography(v.geom), p.g)) AS d"
+    " FROM venues v JOIN pieces p ON ST_DWithin(geography(v.geom), p.g, :within_m)"
     " WHERE " + FILTER_SQL + " GROUP BY v.id),"
-    " parts AS (SELECT d.path[1] AS n, ST_Transform(ST_Force2D(d.geom), r.srid) AS gm,"
-    " ST_Length(geography(d.geom)) AS len FROM r, ST_Dump(r.geom) d),"
-    " cum AS (SELECT gm, len, sum(len) OVER (ORDER BY n) - len AS before FROM parts),"
-    " located AS (SELECT near.id, near.d, (SELECT c.before + c.len * ST_LineLocatePoint("
-    "c.gm, ST_Transform(v.geom, r.srid)) FROM cum c"
-    " ORDER BY ST_Distance(c.gm, ST_Transform(v.geom, r.srid)) LIMIT 1) AS a"
-    " FROM near JOIN venues v ON v.id = near.id, r)"
-    " SELECT count(*) OVER () AS total, "
-    + _feature_sql("'distance_m', round(l.d::numeric, 1), 'along_m', round(l.a::numeric, 1)")
-    + " AS feature FROM located l JOIN venues v ON v.id = l.id"
-    " LEFT JOIN organizations o ON o.id = v.organization_id"
-    " ORDER BY l.a, v.id LIMIT :limit OFFSET :offset"
+    " cum AS MATERIALIZED (SELECT gm, len, sum(len) OVER (ORDER BY n) - len AS before"
+    " FROM (SELECT d.path[1] AS n, ST_Transform(ST_Force2D(d.geom), r.srid) AS gm,"
+    " ST_Length(geography(d.geom)) AS len FROM r, ST_Dump(r.geom) d) parts)"
+    " SELECT near.id, near.d, located.a, count(*) OVER () AS total"
+    " FROM near, r, LATERAL (SELECT ST_Transform(near.geom, r.srid) AS pm) m,"
+    " LATERAL (SELECT c.before + c.len * ST_LineLocatePoint(c.gm, m.pm) AS a FROM cum c"
+    " ORDER BY ST_Distance(c.gm, m.pm) LIMIT 1) located"
+    " ORDER BY located.a, near.id" + PAGE_SQL,
+    ALONG_PROPS,
 )
 
 STATEMENTS = {
