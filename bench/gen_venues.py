@@ -1,7 +1,9 @@
 """Fill a database with 1M venues and 10k routes in a 40 km x 40 km box around Yinhu.
 
 Everything is generated inside PostgreSQL (seeded random walks and points), so the
-million rows take seconds rather than a million round trips.
+million rows take seconds rather than a million round trips. One more route, ~20 km
+long (source_format 'bench-20km', name 'bench 20 km'), is a smooth wandering line
+for the along-route benchmark (`bench/venues_search.py`).
 
     .venv/bin/python -m bench.gen_venues --url postgresql+psycopg://…/yinhu_bench
 """
@@ -9,6 +11,8 @@ million rows take seconds rather than a million round trips.
 from __future__ import annotations
 
 import argparse
+import math
+import random
 import time
 
 from sqlalchemy import text
@@ -66,6 +70,54 @@ SELECT 'bench route ' || r, ST_Multi(g), ST_Multi(ST_Force2D(g)), ST_StartPoint(
 FROM lines;
 """
 
+# The 20 km route: 2,000 steps of 10 m (a GPS track's spacing). The heading follows
+# a slowly drifting course with a mean-reverting meander around it, both smoothed, so
+# the line bends like a path (no zig-zag, no tight curls); a gentle pull towards the
+# centre keeps it inside the box.
+LONG_ROUTE_NAME, LONG_ROUTE_FORMAT = "bench 20 km", "bench-20km"
+LONG_ROUTE_SQL = """
+WITH pts AS (
+  SELECT ST_MakePoint(lon, lat, ele) AS p, n
+  FROM unnest(CAST(:lons AS float8[]), CAST(:lats AS float8[]), CAST(:eles AS float8[]))
+       WITH ORDINALITY AS t(lon, lat, ele, n)
+), line AS (SELECT ST_SetSRID(ST_MakeLine(p ORDER BY n), 4326) AS g FROM pts)
+INSERT INTO routes (name, geom, geom_display, start, length_m, ascent_m, descent_m,
+                    duration_s, effort_km, difficulty, is_loop, has_elevation, has_times,
+                    point_count, profile, source_format)
+SELECT :name, ST_Multi(g), ST_Multi(ST_Simplify(ST_Force2D(g), 0.00005, true)),
+       ST_StartPoint(ST_Force2D(g)), ST_Length(geography(g)), 150, 150,
+       ST_Length(geography(g)) / 1.11, 22, 'moderate', false, true, false, ST_NPoints(g),
+       '[]'::jsonb, :format
+FROM line
+"""
+
+
+def long_route_points(
+    steps: int = 2000, step_m: float = 10.0, seed: int = 20
+) -> tuple[list[float], list[float], list[float]]:
+    """Longitudes, latitudes and elevations of the seeded ~20 km wandering line."""
+    rng = random.Random(seed)
+    lon, lat = CENTRE_LON - 0.04, CENTRE_LAT - 0.03
+    course = rng.uniform(0, 2 * math.pi)
+    meander = 0.0
+    heading = course
+    lons, lats, eles = [lon], [lat], [30.0]
+    m_lon = 111_320 * math.cos(math.radians(CENTRE_LAT))  # metres per degree
+    m_lat = 110_900.0
+    for i in range(1, steps + 1):
+        course += rng.gauss(0, 0.01)  # the general direction drifts slowly
+        dx, dy = (CENTRE_LON - lon) * m_lon, (CENTRE_LAT - lat) * m_lat
+        if math.hypot(dx, dy) > 8000:  # steer back towards the centre
+            course += 0.01 * math.sin(math.atan2(dx, dy) - course)
+        meander = 0.99 * meander + rng.gauss(0, 0.03)  # bends of a few hundred metres
+        heading += 0.08 * (course + meander - heading)  # smoothed: no sharp corners
+        lon += step_m * math.sin(heading) / m_lon
+        lat += step_m * math.cos(heading) / m_lat
+        lons.append(lon)
+        lats.append(lat)
+        eles.append(30 + 25 * math.sin(i / 170) + 8 * math.sin(i / 37))
+    return lons, lats, eles
+
 
 def generate(url: str, venues: int = 1_000_000, routes: int = 10_000) -> None:
     """Migrate, then fill the bench tables unless they already hold the data."""
@@ -88,6 +140,16 @@ def generate(url: str, venues: int = 1_000_000, routes: int = 10_000) -> None:
                 if stmt.strip():
                     conn.execute(text(stmt), params | {"n": routes, "steps": 300})
             print(f"routes: {routes:,} in {time.perf_counter() - t:.0f} s", flush=True)
+        have = conn.execute(
+            text("SELECT count(*) FROM routes WHERE source_format = :f"), {"f": LONG_ROUTE_FORMAT}
+        )
+        if have.scalar_one() == 0:
+            lons, lats, eles = long_route_points()
+            conn.execute(text(LONG_ROUTE_SQL), {
+                "lons": lons, "lats": lats, "eles": eles,
+                "name": LONG_ROUTE_NAME, "format": LONG_ROUTE_FORMAT,
+            })
+            print("route: 1 of ~20 km", flush=True)
     engine.dispose()
     autocommit = make_engine(url, isolation_level="AUTOCOMMIT")
     with autocommit.connect() as conn:

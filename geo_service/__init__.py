@@ -36,9 +36,10 @@ def create_app(
     assets.init_app(app)
     i18n.init_app(app)
 
-    from geo_service import health
+    from geo_service import feeds, health
     from geo_service.api import bp as api_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(feeds.bp)
     return app

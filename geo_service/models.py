@@ -225,3 +225,64 @@ class Venue(Base):
         Index("venues_amenities_gin", "amenities", postgresql_using="gin"),
         Index("venues_type", "type"),
     )
+
+
+class Event(Base):
+    """A community event tied to a place: a venue, a route, a meeting point, or several.
+
+    Times are stored time-zone aware. A repeating event keeps its RFC 5545 rule and
+    the first occurrence in starts_at/ends_at; `last_ends_at` is when its last
+    occurrence ends (NULL for a rule without end), so a window query can skip series
+    that are over without expanding them.
+    """
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(64), unique=True)  # sample data's id
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    rrule: Mapped[str | None] = mapped_column(String(500))
+    last_ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    organizer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL")
+    )
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    signup_url: Mapped[str | None] = mapped_column(String(500))
+    tags: Mapped[list[str]] = mapped_column(ARRAY(String(40)), server_default="{}")
+    status: Mapped[str] = mapped_column(String(16), server_default="scheduled")
+    # RESTRICT: a venue or route with events cannot silently lose them (the API
+    # answers 409 first).
+    venue_id: Mapped[int | None] = mapped_column(
+        ForeignKey("venues.id", ondelete="RESTRICT"), index=True
+    )
+    route_id: Mapped[int | None] = mapped_column(
+        ForeignKey("routes.id", ondelete="RESTRICT"), index=True
+    )
+    meeting_point: Mapped[WKBElement | None] = mapped_column(
+        Geometry("POINT", srid=4326, spatial_index=False)
+    )
+    meeting_point_name: Mapped[str | None] = mapped_column(String(200))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="events_order"),
+        CheckConstraint(
+            "venue_id IS NOT NULL OR route_id IS NOT NULL OR meeting_point IS NOT NULL",
+            name="events_place",
+        ),
+        CheckConstraint("status IN ('scheduled', 'cancelled')", name="events_status"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="events_capacity"),
+        Index("events_window", "starts_at", "last_ends_at"),
+        Index(
+            "events_meeting_geog_gist", text("geography(meeting_point)"), postgresql_using="gist"
+        ),
+    )

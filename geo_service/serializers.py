@@ -39,6 +39,7 @@ def route_properties(row: Mapping[str, Any]) -> dict[str, Any]:
         "start": [row["start_lon"], row["start_lat"]],
         "point_count": row["point_count"],
         "created_at": _iso(row["created_at"]),
+        "upcoming_events": row["upcoming_events"],
     }
 
 

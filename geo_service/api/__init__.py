@@ -7,4 +7,4 @@ from apiflask import APIBlueprint
 bp = APIBlueprint("api", __name__, url_prefix="/api/v1")
 
 # Views register themselves on `bp` when imported.
-from geo_service.api import routes, venues  # noqa: E402,F401
+from geo_service.api import events, routes, stats, venues  # noqa: E402,F401

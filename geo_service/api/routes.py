@@ -22,6 +22,7 @@ from geo_service.friendliness import SurfaceSegment
 from geo_service.gpx_export import build_gpx
 from geo_service.queries import route_writes
 from geo_service.queries import routes as q
+from geo_service.queries.events import events_at
 from geo_service.surfaces import segment_problems
 from importers.gpx import parse_gpx
 from importers.load import import_gpx
@@ -187,6 +188,10 @@ def delete_route(route_id: int) -> Any:
     """Delete a route (owner or admin)."""
     _writable(route_id)
     session = get_session()
+    in_use = events_at(session, route_id=route_id)
+    if in_use:
+        message = f"The route has {in_use} event(s); move or delete them first."
+        raise ApiError(409, "in_use", message, {"events": in_use})
     q.delete_route(session, route_id)
     session.commit()
     return "", 204

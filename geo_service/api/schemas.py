@@ -227,3 +227,46 @@ class VenueImportForm(Schema):
     """POST /api/v1/venues/import: multipart with one CSV or GeoJSON file."""
 
     file = fields.File(required=True)  # type: ignore[no-untyped-call]
+
+
+class EventQuery(CentreQuery):
+    """GET /api/v1/events (and the .ics feeds)."""
+
+    from_ = fields.String(data_key="from", validate=validators.Length(max=40))
+    to = fields.String(validate=validators.Length(max=40))
+    venue_id = fields.Integer(validate=validators.Range(min=1, max=2**31 - 1))
+    route_id = fields.Integer(validate=validators.Range(min=1, max=2**31 - 1))
+    q = fields.String(validate=[validators.Length(max=200), _printable])
+
+
+class MeetingPoint(Schema):
+    """Where to meet when it is not a venue: lat/lon (WGS-84) and a name."""
+
+    lat = fields.Float(required=True, validate=[validators.Range(min=-90, max=90), _finite])
+    lon = fields.Float(required=True, validate=[validators.Range(min=-180, max=180), _finite])
+    name = fields.String(allow_none=True, validate=[validators.Length(max=200), _printable])
+
+
+class EventIn(Schema):
+    """POST /api/v1/events (PATCH: the same fields, all optional).
+
+    Times are ISO 8601; one without an offset is Asia/Shanghai time.
+    """
+
+    title = fields.String(required=True, validate=[validators.Length(min=1, max=200), _printable])
+    description = fields.String(
+        allow_none=True, validate=[validators.Length(max=20_000), _printable]
+    )
+    starts_at = fields.String(required=True, validate=validators.Length(min=4, max=40))
+    ends_at = fields.String(required=True, validate=validators.Length(min=4, max=40))
+    rrule = fields.String(allow_none=True, validate=validators.Length(max=500))
+    organizer = fields.String(allow_none=True, validate=validators.Length(min=1, max=64))
+    capacity = fields.Integer(allow_none=True, validate=validators.Range(min=0, max=1_000_000))
+    signup_url = fields.URL(allow_none=True, schemes={"http", "https"},
+                            validate=validators.Length(max=500))
+    tags = fields.List(fields.String(validate=[validators.Length(min=1, max=40), _printable]),
+                       validate=validators.Length(max=20))
+    status = fields.String(validate=validators.OneOf(("scheduled", "cancelled")))
+    venue_id = fields.Integer(allow_none=True, validate=validators.Range(min=1, max=2**31 - 1))
+    route_id = fields.Integer(allow_none=True, validate=validators.Range(min=1, max=2**31 - 1))
+    meeting_point = fields.Nested(MeetingPoint, allow_none=True)

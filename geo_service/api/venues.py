@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, current_app, url_for
-from importers.venues import parse_venues
 from werkzeug.datastructures import FileStorage
 
 from geo_service.api import bp
@@ -15,9 +14,11 @@ from geo_service.db import get_session
 from geo_service.errors import ApiError, bad_parameter, not_found
 from geo_service.queries import venue_writes as w
 from geo_service.queries import venues as q
+from geo_service.queries.events import events_at
 from geo_service.queries.routes import route_length
 from geo_service.serializers import raw_collection, raw_json
 from importers.load_venues import store_venues
+from importers.venues import parse_venues
 
 WRITERS = ["organizer", "admin"]
 
@@ -147,6 +148,10 @@ def delete_venue(venue_id: int) -> Any:
     """Delete a venue (owner or admin)."""
     _writable(venue_id)
     session = get_session()
+    in_use = events_at(session, venue_id=venue_id)
+    if in_use:
+        message = f"The venue has {in_use} event(s); move or delete them first."
+        raise ApiError(409, "in_use", message, {"events": in_use})
     w.delete_venue(session, venue_id)
     session.commit()
     return "", 204

@@ -15,7 +15,7 @@ from sqlalchemy import Select, case, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from geo_service.models import Route, RouteFile, RouteFriendliness, SurfaceSegment, Waypoint
+from geo_service.models import Event, Route, RouteFile, RouteFriendliness, SurfaceSegment, Waypoint
 from geo_service.queries.spatial import envelope, geography, point_geography
 
 # Seven decimals of a degree is ~1 cm: more than any GPS delivers.
@@ -39,6 +39,16 @@ SUMMARY_COLUMNS = (
     Route.created_at,
     func.ST_X(Route.start).label("start_lon"),
     func.ST_Y(Route.start).label("start_lat"),
+    # Series still to come (a weekly club counts once), scheduled only.
+    select(func.count())
+    .where(
+        Event.route_id == Route.id,
+        Event.status == "scheduled",
+        or_(Event.last_ends_at.is_(None), Event.last_ends_at > func.now()),
+    )
+    .correlate(Route)
+    .scalar_subquery()
+    .label("upcoming_events"),
 )
 
 

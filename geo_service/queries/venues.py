@@ -66,6 +66,8 @@ PROPERTIES_SQL = """jsonb_build_object(
     'name', v.name, 'type', v.type, 'address', v.address, 'capacity', v.capacity,
     'indoor', v.indoor, 'amenities', to_jsonb(v.amenities), 'opening_hours', v.opening_hours,
     'contact', v.contact, 'external_id', v.external_id,
+    'upcoming_events', (SELECT count(*) FROM events e WHERE e.venue_id = v.id
+        AND e.status = 'scheduled' AND (e.last_ends_at IS NULL OR e.last_ends_at > now())),
     'organization', CASE WHEN o.id IS NULL THEN NULL ELSE jsonb_build_object(
         'id', o.id, 'key', o.key, 'name', o.name, 'kind', o.kind) END)"""
 
