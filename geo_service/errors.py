@@ -53,6 +53,14 @@ def not_found(what: str, ident: object) -> ApiError:
     return ApiError(404, "not_found", f"No {what} with id {ident}.", {"id": ident})
 
 
+def in_use(what: str, events: int) -> ApiError:
+    """A 409 for deleting a venue or route that events still use."""
+    return ApiError(
+        409, "in_use", f"The {what} has {events} event(s); move or delete them first.",
+        {"events": events},
+    )
+
+
 def _validation_message(detail: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """Turn APIFlask's {location: {field: [msg]}} into a sentence naming the field."""
     for location, fields in detail.items():

@@ -17,7 +17,7 @@ from geo_service.api.schemas import (
     UploadForm,
 )
 from geo_service.db import get_session
-from geo_service.errors import ApiError, not_found
+from geo_service.errors import ApiError, in_use, not_found
 from geo_service.friendliness import SurfaceSegment
 from geo_service.gpx_export import build_gpx
 from geo_service.queries import route_writes
@@ -188,10 +188,8 @@ def delete_route(route_id: int) -> Any:
     """Delete a route (owner or admin)."""
     _writable(route_id)
     session = get_session()
-    in_use = events_at(session, route_id=route_id)
-    if in_use:
-        message = f"The route has {in_use} event(s); move or delete them first."
-        raise ApiError(409, "in_use", message, {"events": in_use})
+    if used := events_at(session, route_id=route_id):
+        raise in_use("route", used)
     q.delete_route(session, route_id)
     session.commit()
     return "", 204

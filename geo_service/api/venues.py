@@ -11,7 +11,7 @@ from geo_service.api import bp
 from geo_service.api.auth import auth, current_user, may_change
 from geo_service.api.schemas import AlongQuery, VenueImportForm, VenueIn, VenueSearchQuery
 from geo_service.db import get_session
-from geo_service.errors import ApiError, bad_parameter, not_found
+from geo_service.errors import ApiError, bad_parameter, in_use, not_found
 from geo_service.queries import venue_writes as w
 from geo_service.queries import venues as q
 from geo_service.queries.events import events_at
@@ -148,10 +148,8 @@ def delete_venue(venue_id: int) -> Any:
     """Delete a venue (owner or admin)."""
     _writable(venue_id)
     session = get_session()
-    in_use = events_at(session, venue_id=venue_id)
-    if in_use:
-        message = f"The venue has {in_use} event(s); move or delete them first."
-        raise ApiError(409, "in_use", message, {"events": in_use})
+    if used := events_at(session, venue_id=venue_id):
+        raise in_use("venue", used)
     w.delete_venue(session, venue_id)
     session.commit()
     return "", 204
