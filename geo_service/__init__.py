@@ -36,10 +36,11 @@ def create_app(
     assets.init_app(app)
     i18n.init_app(app)
 
-    from geo_service import feeds, health
+    from geo_service import feeds, health, pages
     from geo_service.api import bp as api_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(pages.bp)
     return app

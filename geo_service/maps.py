@@ -23,8 +23,13 @@ from markupsafe import Markup
 
 from geo_service import assets
 from geo_service.i18n import format_datetime, format_distance, gettext
-from geo_service.labels import condition_label, surface_label, venue_type_label
-from geo_service.map_lines import Stretch, simplify, split_by_surface
+from geo_service.labels import (
+    condition_label,
+    difficulty_label,
+    surface_label,
+    venue_type_label,
+)
+from geo_service.map_lines import Stretch, line_parts, simplify, split_by_surface
 from geo_service.tiles import TileLayerDef, tile_layers
 
 _ = gettext
@@ -48,6 +53,7 @@ UNKNOWN_COLOUR: Final = "#9e9e9e"
 POOR_DASH: Final = "8 6"
 LINE_WEIGHT: Final = 5
 EN_DASH: Final = "\u2013"
+YINHU_CENTRE: Final = (30.09, 120.05)  # lat, lon: where an empty map looks
 
 # Font Awesome 6 icons (awesome-markers, prefix "fa"); never Glyphicons, which
 # assets.py does not serve.
@@ -331,10 +337,16 @@ def waypoints_layer(waypoints: Sequence[Mapping[str, Any]]) -> folium.FeatureGro
 
 
 def venues_layer(
-    venues: Sequence[Mapping[str, Any]], venue_href: str = "/venues/{id}"
-) -> folium.FeatureGroup:
+    venues: Sequence[Mapping[str, Any]],
+    venue_href: str = "/venues/{id}",
+    clustered: bool = False,
+) -> folium.map.Layer:
     """Venue Features (name, type, capacity, distance_m, along_m) as markers."""
-    group = folium.FeatureGroup(name=_("Venues"))
+    group: folium.map.Layer = (
+        folium.plugins.MarkerCluster(name=_("Venues"))  # type: ignore[no-untyped-call]
+        if clustered
+        else folium.FeatureGroup(name=_("Venues"))
+    )
     for venue in venues:
         geometry = venue.get("geometry") or {}
         if geometry.get("type") != "Point":
@@ -446,3 +458,135 @@ def split_parts(m: folium.Map, static_url: str = "/static") -> MapParts:
         html=Markup(root.html.render()),
         script=Markup(root.script.render()),
     )
+
+
+class RouteLines(folium.FeatureGroup):
+    """Several routes' (already simplified) lines as one layer, each linking to its page.
+
+    Lines travel as one compact JSON array; tooltips and popups are escaped HTML.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup({{ this.options|tojavascript }});
+        {{ this.routes|tojson }}.forEach(function (r) {
+            L.polyline(r.c, {color: r.k, weight: {{ this.weight }}, opacity: 0.85})
+                .bindTooltip(r.t, {sticky: true})
+                .bindPopup(r.p)
+                .addTo({{ this.get_name() }});
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        routes: Sequence[Mapping[str, Any]],
+        name: str,
+        route_href: str = "/routes/{id}",
+        colour: str = "#1565c0",
+        weight: int = 4,
+    ):
+        """A layer drawing route Features (list items of GET /api/v1/routes)."""
+        super().__init__(name=name)
+        self._name = "RouteLines"
+        self.weight = weight
+        self.routes: list[dict[str, Any]] = []
+        for route in routes:
+            parts = line_parts(route.get("geometry") or {})
+            if not parts:
+                continue
+            props = route.get("properties") or {}
+            name_html = text(props.get("name") or _("Route"))
+            title = name_html
+            if route.get("id") is not None:
+                title = f'<a href="{text(route_href.format(id=route["id"]))}">{name_html}</a>'
+            facts = [
+                text(format_distance(props.get("length_m"))),
+                text(difficulty_label(props.get("difficulty"))),
+            ]
+            self.routes.append(
+                {
+                    "c": [[[lat, lon] for lon, lat in part[:, :2].tolist()] for part in parts],
+                    "k": colour,
+                    "t": name_html,
+                    "p": _popup(title, " · ".join(f for f in facts if f)),
+                }
+            )
+
+    def bounds(self) -> list[list[float]]:
+        """[[lat, lon], …] of every drawn point (for fitting the map)."""
+        return [pt for r in self.routes for part in r["c"] for pt in part]
+
+
+def _page_map(points: Sequence[Sequence[float]], tiles: Sequence[TileLayerDef] | None,
+              zoom: int = 14) -> PageMap:
+    """An empty page map around `points` ([lat, lon]), Yinhu when there are none."""
+    lats = [p[0] for p in points] or [YINHU_CENTRE[0]]
+    lons = [p[1] for p in points] or [YINHU_CENTRE[1]]
+    m = PageMap(
+        location=[(min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2],
+        zoom_start=zoom,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=True,
+    )
+    add_tiles(m, tile_layers({}, _) if tiles is None else tiles)
+    if len(points) > 1 and (min(lats) != max(lats) or min(lons) != max(lons)):
+        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
+    return m
+
+
+def _feature_points(features: Sequence[Mapping[str, Any]]) -> list[list[float]]:
+    """[lat, lon] of the Point Features among `features`."""
+    out = []
+    for f in features:
+        geometry = f.get("geometry") or {}
+        if geometry.get("type") == "Point":
+            out.append([geometry["coordinates"][1], geometry["coordinates"][0]])
+    return out
+
+
+def overview_map(
+    routes: Sequence[Mapping[str, Any]] = (),
+    venues: Sequence[Mapping[str, Any]] = (),
+    events: Sequence[Mapping[str, Any]] = (),
+    tiles: Sequence[TileLayerDef] | None = None,
+    *,
+    static_url: str = "/static",
+) -> folium.Map:
+    """The overview: routes (simplified lines), venues (clustered) and events."""
+    lines = RouteLines(routes, name=_("Routes"))
+    points = lines.bounds() + _feature_points(venues) + _feature_points(events)
+    m = _page_map(points, tiles, zoom=13)
+    if lines.routes:
+        lines.add_to(m)
+    if venues:
+        venues_layer(venues, clustered=True).add_to(m)
+    if events:
+        events_layer(events).add_to(m)
+    add_controls(m, static_url)
+    return assets.localize(m, static_url)
+
+
+def place_map(
+    venues: Sequence[Mapping[str, Any]] = (),
+    routes: Sequence[Mapping[str, Any]] = (),
+    events: Sequence[Mapping[str, Any]] = (),
+    tiles: Sequence[TileLayerDef] | None = None,
+    *,
+    static_url: str = "/static",
+) -> folium.Map:
+    """A venue's or an event's map: the venue(s), route(s) and event spot(s) together."""
+    lines = RouteLines(routes, name=_("Route"), colour="#c62828", weight=5)
+    points = lines.bounds() + _feature_points(venues) + _feature_points(events)
+    m = _page_map(points, tiles, zoom=16)
+    if lines.routes:
+        lines.add_to(m)
+    if venues:
+        venues_layer(venues).add_to(m)
+    if events:
+        events_layer(events).add_to(m)
+    add_controls(m, static_url)
+    return assets.localize(m, static_url)
