@@ -1,0 +1,56 @@
+"""Size of the route page (HTML + inline data) for big tracks, against the GPX size.
+
+Imports a Garmin-style track of N points into the test database inside a
+transaction, renders /routes/{id} through the app, then rolls back.
+
+    .venv/bin/python -m bench.page_size [--sizes 1000,10000,100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from bench.gen_gpx import write_gpx
+from geo_service import create_app, migrate
+from geo_service.db import make_engine
+from importers.load import import_gpx
+from tests.conftest import _ensure_database, database_url_for_tests
+
+
+def main() -> None:
+    """Print a Markdown table of page sizes per track size."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    args = parser.parse_args()
+    url = database_url_for_tests()
+    _ensure_database(url)
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    print("| points | GPX MB | page KB | render s |")
+    print("|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(s) for s in args.sizes.split(",")):
+            path = write_gpx(Path(tmp) / f"page-{n}.gpx", n)
+            with engine.connect() as conn, conn.begin() as trans:
+                session = Session(bind=conn, join_transaction_mode="create_savepoint")
+                route = import_gpx(session, path.read_bytes(), filename=path.name)
+                session.commit()
+                client = create_app({"TESTING": True}, bind=conn).test_client()
+                t0 = time.perf_counter()
+                resp = client.get(f"/routes/{route.route_id}")
+                elapsed = time.perf_counter() - t0
+                assert resp.status_code == 200, resp.status_code
+                size_kb = len(resp.data) / 1024
+                print(f"| {n:,} | {path.stat().st_size / 1e6:.1f} | {size_kb:.0f} | {elapsed:.2f} |",
+                      flush=True)
+                trans.rollback()
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
