@@ -46,8 +46,8 @@ def main() -> None:
                 elapsed = time.perf_counter() - t0
                 assert resp.status_code == 200, resp.status_code
                 size_kb = len(resp.data) / 1024
-                print(f"| {n:,} | {path.stat().st_size / 1e6:.1f} | {size_kb:.0f} | {elapsed:.2f} |",
-                      flush=True)
+                mb = path.stat().st_size / 1e6
+                print(f"| {n:,} | {mb:.1f} | {size_kb:.0f} | {elapsed:.2f} |", flush=True)
                 trans.rollback()
     engine.dispose()
 
