@@ -7,6 +7,11 @@ so the same code serves zh-CN and English pages. The literal strings are what
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from geo_service.friendliness import Finding, describe
+from geo_service.i18n import format_number
 from geo_service.i18n import gettext as _
 
 
@@ -97,3 +102,15 @@ def amenity_label(amenity: str) -> str:
         "shelter": _("Shelter"),
     }
     return labels.get(amenity, amenity)
+
+
+def friendliness_reason(entry: Mapping[str, Any]) -> str:
+    """Why an audience has its level (an entry of a route's `friendliness`), for reading.
+
+    Findings (`reasons`) are worded in the current language with its number format;
+    a reason in a person's own words (`reasons` is None) is shown as given.
+    """
+    findings = entry.get("reasons")
+    if findings is None:
+        return str(entry.get("reason") or "")
+    return describe((Finding.from_json(f) for f in findings), _, format_number) or ""

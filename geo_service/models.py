@@ -8,6 +8,7 @@ second stored column.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import (
@@ -148,7 +149,9 @@ class RouteFriendliness(Base):
     )
     audience: Mapped[str] = mapped_column(String(16), primary_key=True)
     inferred_level: Mapped[str] = mapped_column(String(16))
-    inferred_reason: Mapped[str | None] = mapped_column(Text)
+    # Why, as findings ({"code", "params"}, see friendliness.Finding): each page words
+    # them in its language; the API's English `reason` is written from them.
+    inferred_reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default="[]")
     manual_level: Mapped[str | None] = mapped_column(String(16))
     manual_reason: Mapped[str | None] = mapped_column(Text)
 

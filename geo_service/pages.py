@@ -64,6 +64,7 @@ def display_helpers() -> dict[str, Any]:
         "difficulty_label": labels.difficulty_label,
         "audience_label": labels.audience_label,
         "level_label": labels.level_label,
+        "friendliness_reason": labels.friendliness_reason,
         "venue_type_label": labels.venue_type_label,
         "amenity_label": labels.amenity_label,
     }

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 
 from geo_service.friendliness import (
+    MESSAGES,
+    Finding,
     Friendliness,
     RouteFacts,
     SurfaceSegment,
+    describe,
     effective_friendliness,
     infer_friendliness,
 )
@@ -293,3 +296,56 @@ def test_a_manual_level_outside_the_vocabulary_is_refused():
         effective_friendliness(inferred, {"kids": ("great", None)})
     with pytest.raises(ValueError):
         effective_friendliness(inferred, {"cats": ("friendly", None)})
+
+
+# --- findings and their wording ------------------------------------------------------
+
+
+def test_the_reason_is_written_from_findings_that_survive_json():
+    segs = [SurfaceSegment(a, a + 100.0, "steps", "good") for a in range(0, 5000, 1000)]
+    f = level("stroller", facts(), segs)
+    assert f.findings == (
+        Finding("steps", {"places": [[0.0, 0.1], [1.0, 1.1], [2.0, 2.1]], "more": 2}),)
+    assert f.reason == "steps at km 0.0\u20130.1, 1.0\u20131.1, 2.0\u20132.1 and 2 more"
+    stored = [finding.to_json() for finding in f.findings]
+    assert describe(Finding.from_json(j) for j in stored) == f.reason
+
+
+def test_every_inferred_reason_has_findings_with_a_known_message():
+    cases = [
+        (facts(), []),
+        (facts(length_m=21_000.0, ascent_m=1100.0, grade=22.0, difficulty="hard"), []),
+        (facts(grade=None, at_m=None), paved()),
+        (facts(), [SurfaceSegment(0.0, 2500.0, "asphalt", "good")]),
+        (facts(grade=9.0, at_m=None), with_(SurfaceSegment(100.0, 900.0, "gravel", "poor"))),
+    ]
+    for f, segs in cases:
+        for audience, result in infer_friendliness(f, segs).items():
+            assert result.findings, audience
+            assert all(finding.code in MESSAGES for finding in result.findings)
+            assert result.reason == describe(result.findings)
+
+
+def test_findings_are_worded_through_the_given_translation_and_number_format():
+    catalogue = {
+        "%(grade)s %% grade at km %(at)s": "坡度 %(grade)s %%\uff08%(at)s 公里处\uff09",
+        "%(surface)s at %(places)s": "%(places)s为%(surface)s",
+        "km %(ranges)s": "%(ranges)s 公里处",
+        "gravel": "碎石路",
+        ", ": "、",
+        "; ": "\uff1b",
+    }
+    findings = [
+        Finding("grade_at", {"grade_pct": 14.0, "at_km": 2.3}),
+        Finding("surface", {"surface": "gravel", "places": [[1.0, 1.5], [3.0, 3.2]], "more": 0}),
+    ]
+    seen: list[tuple[float, str]] = []
+
+    def number(value: float, pattern: str) -> str:
+        seen.append((value, pattern))
+        return f"<{value}>"
+
+    text = describe(findings, lambda m: catalogue.get(m, m), number)
+    assert text == "坡度 <14.0> %\uff08<2.3> 公里处\uff09\uff1b<1.0>\u2013<1.5>、<3.0>\u2013<3.2> 公里处为碎石路"
+    assert (14.0, "0.#") in seen and (2.3, "0.0") in seen
+    assert describe([]) is None

@@ -8,7 +8,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from geo_service.friendliness import RouteFacts, SurfaceSegment, infer_friendliness
+from geo_service.friendliness import (
+    MANUAL_REASON,
+    RouteFacts,
+    SurfaceSegment,
+    infer_friendliness,
+)
 from geo_service.models import Route, RouteFriendliness
 from geo_service.models import SurfaceSegment as SurfaceRow
 
@@ -41,7 +46,7 @@ def refresh_inferred_friendliness(session: Session, route_id: int) -> None:
     inferred = infer_friendliness(facts, surface_segments(session, route_id))
     rows = [
         {"route_id": route_id, "audience": a, "inferred_level": f.level,
-         "inferred_reason": f.reason}
+         "inferred_reasons": [finding.to_json() for finding in f.findings]}
         for a, f in inferred.items()
     ]
     stmt = pg_insert(RouteFriendliness).values(rows)
@@ -49,7 +54,7 @@ def refresh_inferred_friendliness(session: Session, route_id: int) -> None:
         index_elements=["route_id", "audience"],
         set_={
             "inferred_level": stmt.excluded.inferred_level,
-            "inferred_reason": stmt.excluded.inferred_reason,
+            "inferred_reasons": stmt.excluded.inferred_reasons,
         },
     )
     session.execute(stmt)
@@ -81,5 +86,5 @@ def set_manual_friendliness(
         if row is None:  # inference always writes every audience; be safe anyway
             continue
         row.manual_level = level
-        row.manual_reason = "set by hand" if level is not None else None
+        row.manual_reason = MANUAL_REASON if level is not None else None
     session.flush()

@@ -15,6 +15,7 @@ from sqlalchemy import Select, case, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from geo_service.friendliness import MANUAL_REASON, Finding, describe
 from geo_service.models import Event, Route, RouteFile, RouteFriendliness, SurfaceSegment, Waypoint
 from geo_service.queries.spatial import envelope, geography, point_geography
 
@@ -170,18 +171,34 @@ def route_profile(session: Session, route_id: int) -> list[list[float]] | None:
 
 
 def friendliness_of(session: Session, route_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """Per route, per audience: level, source and reason (manual wins)."""
+    """Per route, per audience: level, source, reason and reasons (manual wins).
+
+    `reason` is the English sentence; `reasons` the findings it is written from
+    ({"code", "params"}, for pages to word in their language), or None for a manual
+    reason in a person's own words.
+    """
     rows = session.execute(
         select(RouteFriendliness).where(RouteFriendliness.route_id.in_(route_ids))
     ).scalars()
     out: dict[int, dict[str, Any]] = {rid: {} for rid in route_ids}
     for r in rows:
-        manual = r.manual_level is not None
-        out[r.route_id][r.audience] = {
-            "level": r.manual_level if manual else r.inferred_level,
-            "source": "manual" if manual else "inferred",
-            "reason": r.manual_reason if manual else r.inferred_reason,
-        }
+        if r.manual_level is not None:
+            # Free text given by a person stays as given (no structure to translate).
+            words = r.manual_reason == MANUAL_REASON
+            out[r.route_id][r.audience] = {
+                "level": r.manual_level,
+                "source": "manual",
+                "reason": r.manual_reason,
+                "reasons": [Finding("set_by_hand").to_json()] if words else None,
+            }
+        else:
+            findings = [Finding.from_json(f) for f in r.inferred_reasons]
+            out[r.route_id][r.audience] = {
+                "level": r.inferred_level,
+                "source": "inferred",
+                "reason": describe(findings),
+                "reasons": [f.to_json() for f in findings],
+            }
     return out
 
 

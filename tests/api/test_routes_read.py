@@ -191,7 +191,8 @@ def test_a_manual_level_wins_and_null_returns_to_inferred(client, token):
     r = client.put(url, json={"kids": "unsuitable", "pets": "friendly"}, headers=auth)
     assert r.status_code == 200
     f = r.json["properties"]["friendliness"]
-    assert f["kids"] == {"level": "unsuitable", "source": "manual", "reason": "set by hand"}
+    assert f["kids"] == {"level": "unsuitable", "source": "manual", "reason": "set by hand",
+                         "reasons": [{"code": "set_by_hand", "params": {}}]}
     r = client.put(url, json={"kids": None}, headers=auth)
     assert r.json["properties"]["friendliness"]["kids"] == inferred
     assert r.json["properties"]["friendliness"]["pets"]["level"] == "friendly"

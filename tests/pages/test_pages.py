@@ -184,3 +184,42 @@ def test_a_large_track_keeps_the_route_page_small(client: FlaskClient, token: st
     assert r.status_code == 201, r.json
     body = client.get(f"/routes/{r.json['id']}").get_data()
     assert len(body) < 150_000, len(body)
+
+
+def test_friendliness_reasons_are_worded_in_the_pages_language(
+    client: FlaskClient, token: str
+) -> None:
+    r = upload(client, make_gpx(line(YINHU, 0.0, 2000.0, climb_m=280.0), name="陡坡"), token)
+    assert r.status_code == 201, r.json
+    route_id = r.json["id"]
+    auth = {"Authorization": f"Bearer {token}"}
+    segments = [{"start_m": 0, "end_m": 1200, "surface": "asphalt", "condition": "good"},
+                {"start_m": 1200, "end_m": 1400, "surface": "steps", "condition": "fair"}]
+    r = client.put(f"/api/v1/routes/{route_id}/surface", json={"segments": segments},
+                   headers=auth)
+    assert r.status_code == 200, r.json
+    f = client.get(f"/api/v1/routes/{route_id}").json["properties"]["friendliness"]
+    stroller, wheelchair = f["stroller"], f["wheelchair"]
+    grade = wheelchair["reasons"][1]["params"]
+    shown, at = f"{grade['grade_pct']:.1f}".removesuffix(".0"), f"{grade['at_km']:.1f}"
+    # The API's reason stays the English sentence; `reasons` holds its findings.
+    assert stroller["reason"] == "steps at km 1.2\u20131.4"
+    assert stroller["reasons"] == [
+        {"code": "steps", "params": {"places": [[1.2, 1.4]], "more": 0}}]
+    assert wheelchair["reason"] == f"steps at km 1.2\u20131.4; {shown} % grade at km {at}"
+
+    zh = html(client, f"/routes/{route_id}")
+    assert "1.2\u20131.4 公里处有台阶" in zh
+    assert f"1.2\u20131.4 公里处有台阶\uff1b坡度 {shown} %\uff08{at} 公里处\uff09" in zh
+    assert "路线数据未说明是否欢迎携带宠物" in zh
+    assert "steps at km" not in zh and "% grade" not in zh
+
+    en = html(client, f"/routes/{route_id}?lang=en")
+    assert stroller["reason"] in en and wheelchair["reason"] in en
+    assert "the route data does not say whether pets are welcome" in en
+    client.delete_cookie("lang")
+
+    r = client.put(f"/api/v1/routes/{route_id}/friendliness", json={"pets": "friendly"},
+                   headers=auth)
+    assert r.json["properties"]["friendliness"]["pets"]["reason"] == "set by hand"
+    assert "人工设定" in html(client, f"/routes/{route_id}?lang=zh")
