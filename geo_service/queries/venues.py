@@ -141,30 +141,54 @@ _ALL = _paged(
     f" FROM venues v WHERE {FILTER_SQL} ORDER BY v.id" + PAGE_SQL
 )
 
-# Along a route: the route is cut into short pieces (≤16 vertices after densifying
-# to 250 m) so the index finds candidates near each piece rather than inside the
-# whole route's bounding box; along_m locates each venue on the nearest part in the
-# local UTM plane and scales that fraction by the part's geodesic length, so it is
-# consistent with the route's length_m. The CTEs are MATERIALIZED so the route is
-# cut and projected once, not again for every candidate venue.
-_ALONG = _paged(
+# Along a route, in four steps, each MATERIALIZED so it runs once:
+#  1. pieces: the route (densified to ≤100 m segments on the ellipsoid) is cut into
+#     consecutive pieces of ~PIECE_M, each with its geodesic length and the geodesic
+#     distance before it (gaps between a multi-part route's tracks count nothing), in
+#     the local UTM plane, and with a WGS-84 box grown by within_m (degrees made
+#     generous on purpose: 110 km per degree is less than any degree on the ellipsoid).
+#  2. pairs: the plain geometry index finds venues in each piece's box; the nearest
+#     piece per venue is chosen by planar distance, which only prunes: UTM distorts by
+#     at most ~0.1 % inside a zone, hence the margin.
+#  3. near: the exact distance, geodesic from the venue to the closest point of its
+#     piece, and along_m = the piece's start + the located fraction of its length.
+#  4. the page, ordered by along_m.
+# Small pieces keep every per-venue step cheap (a few dozen vertices, not the whole
+# route); measuring a geography distance against the whole route for every
+# candidate was 8x slower (docs/benchmarks.md).
+PIECE_M = 500
+_ALONG_HITS = (
     "WITH r AS MATERIALIZED (SELECT geom, " + UTM_SRID_SQL.format(p="start") + " AS srid"
     " FROM routes WHERE id = :route_id),"
-    " pieces AS MATERIALIZED (SELECT geography(ST_Subdivide("
-    "ST_Segmentize(geography(ST_Force2D(r.geom)), 250)::geometry, 16)) AS g FROM r),"
-    " near AS MATERIALIZED (SELECT v.id, v.geom, min(ST_Distance(geography(v.geom), p.g)) AS d"
-    " FROM venues v JOIN pieces p ON ST_DWithin(geography(v.geom), p.g, :within_m)"
-    " WHERE " + FILTER_SQL + " GROUP BY v.id),"
-    " cum AS MATERIALIZED (SELECT gm, len, sum(len) OVER (ORDER BY n) - len AS before"
-    " FROM (SELECT d.path[1] AS n, ST_Transform(ST_Force2D(d.geom), r.srid) AS gm,"
-    " ST_Length(geography(d.geom)) AS len FROM r, ST_Dump(r.geom) d) parts)"
-    " SELECT near.id, near.d, located.a, count(*) OVER () AS total"
-    " FROM near, r, LATERAL (SELECT ST_Transform(near.geom, r.srid) AS pm) m,"
-    " LATERAL (SELECT c.before + c.len * ST_LineLocatePoint(c.gm, m.pm) AS a FROM cum c"
-    " ORDER BY ST_Distance(c.gm, m.pm) LIMIT 1) located"
-    " ORDER BY located.a, near.id" + PAGE_SQL,
-    ALONG_PROPS,
+    " verts AS MATERIALIZED (SELECT d.path[1] AS part, d.path[2] AS i, d.geom AS p,"
+    " lead(d.geom) OVER (PARTITION BY d.path[1] ORDER BY d.path[2]) AS q"
+    " FROM r, ST_DumpPoints(ST_Segmentize(geography(ST_Force2D(r.geom)), 100)::geometry) d),"
+    " segs AS MATERIALIZED (SELECT part, i, p, q,"
+    " ST_Distance(geography(p), geography(q)) AS len FROM verts WHERE q IS NOT NULL),"
+    " cum AS MATERIALIZED (SELECT *, sum(len) OVER (ORDER BY part, i) - len AS before,"
+    f" floor((sum(len) OVER (PARTITION BY part ORDER BY i) - len) / {PIECE_M}) AS piece"
+    " FROM segs),"
+    " pieces AS MATERIALIZED (SELECT row_number() OVER () AS k, before, len,"
+    " ST_Transform(g, (SELECT srid FROM r)) AS gm,"
+    " ST_Expand(g, :within_m / (110000.0 * cos(radians(least(89.0,"
+    " greatest(abs(ST_YMin(g)), abs(ST_YMax(g))))))), :within_m / 110000.0) AS box"
+    " FROM (SELECT min(before) AS before, sum(len) AS len,"
+    " ST_MakeLine(array_agg(p ORDER BY i) || (array_agg(q ORDER BY i DESC))[1]) AS g"
+    " FROM cum GROUP BY part, piece) c),"
+    " pairs AS MATERIALIZED (SELECT DISTINCT ON (v.id) v.id, pc.k, m.pm"
+    " FROM pieces pc JOIN venues v ON v.geom && pc.box,"
+    " LATERAL (SELECT ST_Transform(v.geom, (SELECT srid FROM r)) AS pm) m"
+    " WHERE ST_DWithin(m.pm, pc.gm, :within_m * 1.001 + 1) AND " + FILTER_SQL +
+    " ORDER BY v.id, ST_Distance(m.pm, pc.gm)),"
+    " near AS MATERIALIZED (SELECT pairs.id,"
+    " ST_Distance(geography(ST_Transform(pairs.pm, 4326)),"
+    " geography(ST_Transform(ST_ClosestPoint(pc.gm, pairs.pm), 4326))) AS d,"
+    " pc.before + pc.len * ST_LineLocatePoint(pc.gm, pairs.pm) AS a"
+    " FROM pairs JOIN pieces pc USING (k))"
+    " SELECT id, d, a, count(*) OVER () AS total FROM near WHERE d <= :within_m"
+    " ORDER BY a, id" + PAGE_SQL
 )
+_ALONG = _paged(_ALONG_HITS, ALONG_PROPS)
 
 STATEMENTS = {
     "radius": text(_RADIUS),

@@ -194,6 +194,17 @@ def test_venues_along_a_route_come_in_route_order_with_distance_and_along(
     ]
 
 
+def test_along_is_exact_at_the_corridor_edge(client, session, token):
+    route = _north_route(client, token)
+    add(session, "300 m east of km 1.5", *at(300, 90, at(1500, 0)))
+    url = f"/api/v1/routes/{route['id']}/venues?within_m="
+    inside = client.get(url + "301").json["features"]
+    assert [f["properties"]["name"] for f in inside] == ["300 m east of km 1.5"]
+    assert inside[0]["properties"]["distance_m"] == pytest.approx(300, abs=0.2)
+    assert inside[0]["properties"]["along_m"] == pytest.approx(1500, abs=1)
+    assert client.get(url + "299").json["features"] == []
+
+
 def test_a_venue_at_the_end_of_the_route_is_at_its_length(client, session, token):
     route = _north_route(client, token, 2000)
     add(session, "end", *at(2000, 0))
