@@ -114,6 +114,7 @@ FILES: Final = {
     "swagger-ui-favicon.png": "vendor/swagger-ui-dist/favicon-32x32.png",
     "chart.js": "vendor/chart.js/chart.umd.min.js",
     "gcj02.js": "js/gcj02.js",
+    "points.js": "js/points.js",
     "maps.css": "css/maps.css",
 }
 

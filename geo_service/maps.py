@@ -10,6 +10,7 @@ map into the header, body and script parts a Jinja page embeds.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, TypedDict
 
@@ -336,59 +337,128 @@ def waypoints_layer(waypoints: Sequence[Mapping[str, Any]]) -> folium.FeatureGro
     return group
 
 
+def script_json(value: Any) -> Markup:
+    """JSON safe anywhere inside a <script>: as Jinja's tojson (<, >, &, ' escaped), and
+    the backtick and dollar of JS template literals too."""
+    text_ = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    for char in "<>&'`$":
+        text_ = text_.replace(char, f"\\u{ord(char):04x}")
+    return Markup(text_)
+
+
+class PointMarkers(JSCSSMixin, folium.map.Layer):
+    """Many markers as one layer: one compact JSON array drawn by static/js/points.js.
+
+    Each row is `[lat, lon, id, name, kind, line…]` (WGS-84). Names and lines are plain
+    text, put in the page by points.js with textContent, never read as HTML; `kinds`
+    maps a kind to its [Font Awesome icon, marker colour]; `href` links a row's id.
+    A folium Marker with its icon, tooltip and popup costs ~1.7 KB; a row ~100 bytes.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = YinhuPoints.layer({{ this.rows_json }}, {{ this.config_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        rows: Sequence[Sequence[Any]],
+        kinds: Mapping[str, tuple[str, str]],
+        name: str,
+        href: str | None = None,
+        clustered: bool = False,
+        static_url: str = "/static",
+    ):
+        """A layer named `name` of `rows`, clustered with Leaflet.markercluster if asked."""
+        super().__init__(name=name, overlay=True)
+        self._name = "PointMarkers"
+        self.rows = [list(row) for row in rows]
+        used = {row[4] for row in self.rows}
+        self.config = {
+            "kinds": {k: list(v) for k, v in kinds.items() if k in used or k == ""},
+            "href": href,
+            "cluster": clustered,
+        }
+        self.default_js = [("yinhu_points", f"{static_url}/{assets.FILES['points.js']}")]
+        self.default_css = []
+        if clustered:
+            self.default_js.insert(
+                0, ("markerclusterjs", f"{static_url}/{assets.FILES['markercluster.js']}"))
+            self.default_css = [
+                ("markerclustercss", f"{static_url}/{assets.FILES['markercluster.css']}"),
+                ("markerclusterdefaultcss",
+                 f"{static_url}/{assets.FILES['markercluster-default.css']}"),
+            ]
+
+    @property
+    def rows_json(self) -> Markup:
+        """The rows as script-safe JSON."""
+        return script_json(self.rows)
+
+    @property
+    def config_json(self) -> Markup:
+        """The kinds, link and clustering as script-safe JSON."""
+        return script_json(self.config)
+
+
+def _point(feature: Mapping[str, Any]) -> tuple[float, float] | None:
+    """(lat, lon) of a Point Feature, else None."""
+    geometry = feature.get("geometry") or {}
+    if geometry.get("type") != "Point":
+        return None
+    return float(geometry["coordinates"][1]), float(geometry["coordinates"][0])
+
+
 def venues_layer(
     venues: Sequence[Mapping[str, Any]],
     venue_href: str = "/venues/{id}",
     clustered: bool = False,
-) -> folium.map.Layer:
+    static_url: str = "/static",
+) -> PointMarkers:
     """Venue Features (name, type, capacity, distance_m, along_m) as markers."""
-    group: folium.map.Layer = (
-        folium.plugins.MarkerCluster(name=_("Venues"))  # type: ignore[no-untyped-call]
-        if clustered
-        else folium.FeatureGroup(name=_("Venues"))
-    )
+    rows: list[list[Any]] = []
     for venue in venues:
-        geometry = venue.get("geometry") or {}
-        if geometry.get("type") != "Point":
+        where = _point(venue)
+        if where is None:
             continue
-        lon, lat = geometry["coordinates"][0], geometry["coordinates"][1]
         props = venue.get("properties") or {}
-        name = text(props.get("name") or _("Venue"))
-        title = name
-        if venue.get("id") is not None:
-            title = f'<a href="{text(venue_href.format(id=venue["id"]))}">{name}</a>'
-        facts = [text(venue_type_label(props.get("type")))]
+        facts = [venue_type_label(props.get("type"))]
         if props.get("capacity") is not None:
-            facts.append(text(_("up to %(n)s people", n=props["capacity"])))
-        where = []
+            facts.append(_("up to %(n)s people", n=props["capacity"]))
+        along = []
         if props.get("distance_m") is not None:
-            where.append(text(_("%(d)s from the route", d=format_distance(props["distance_m"]))))
+            along.append(_("%(d)s from the route", d=format_distance(props["distance_m"])))
         if props.get("along_m") is not None:
-            where.append(text(_("at %(d)s along it", d=format_distance(props["along_m"]))))
-        popup = _popup(title, " · ".join(f for f in facts if f), " · ".join(where))
-        icon = _VENUE_ICONS.get(props.get("type") or "", "location-dot")
-        _marker(lon, lat, icon, "purple", name, popup).add_to(group)
-    return group
+            along.append(_("at %(d)s along it", d=format_distance(props["along_m"])))
+        lines = [" · ".join(f for f in facts if f), " · ".join(along)]
+        rows.append([*where, venue.get("id"), props.get("name") or _("Venue"),
+                     props.get("type") or "", *[line for line in lines if line]])
+    kinds = {kind: (icon, "purple") for kind, icon in _VENUE_ICONS.items()}
+    kinds[""] = ("location-dot", "purple")
+    return PointMarkers(rows, kinds, _("Venues"), venue_href,
+                        clustered, static_url)
 
 
 def events_layer(
-    events: Sequence[Mapping[str, Any]], event_href: str = "/events/{id}"
-) -> folium.FeatureGroup:
+    events: Sequence[Mapping[str, Any]],
+    event_href: str = "/events/{id}",
+    static_url: str = "/static",
+) -> PointMarkers:
     """Event Features (Point where it meets; title, starts_at) as markers."""
-    group = folium.FeatureGroup(name=_("Events"))
+    rows: list[list[Any]] = []
     for event in events:
-        geometry = event.get("geometry") or {}
-        if geometry.get("type") != "Point":
+        where = _point(event)
+        if where is None:
             continue  # an event on a route with no meeting point has no spot of its own
-        lon, lat = geometry["coordinates"][0], geometry["coordinates"][1]
         props = event.get("properties") or {}
-        name = text(props.get("title") or props.get("name") or _("Event"))
-        title = name
-        if event.get("id") is not None:
-            title = f'<a href="{text(event_href.format(id=event["id"]))}">{name}</a>'
-        when = text(format_datetime(props.get("starts_at"), "short"))
-        _marker(lon, lat, "calendar-days", "orange", name, _popup(title, when)).add_to(group)
-    return group
+        name = props.get("title") or props.get("name") or _("Event")
+        rows.append([*where, event.get("id"), name, "event",
+                     format_datetime(props.get("starts_at"), "short")])
+    return PointMarkers(rows, {"event": ("calendar-days", "orange")}, _("Events"), event_href,
+                        static_url=static_url)
 
 
 def route_map(
@@ -427,9 +497,9 @@ def route_map(
     if props.get("waypoints"):
         waypoints_layer(props["waypoints"]).add_to(m)
     if venues:
-        venues_layer(venues, venue_href).add_to(m)
+        venues_layer(venues, venue_href, static_url=static_url).add_to(m)
     if events:
-        events_layer(events, event_href).add_to(m)
+        events_layer(events, event_href, static_url).add_to(m)
     m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
     Legend(_legend_html(stretches), static_url=static_url).add_to(m)
     add_controls(m, static_url)
@@ -563,9 +633,9 @@ def overview_map(
     if lines.routes:
         lines.add_to(m)
     if venues:
-        venues_layer(venues, clustered=True).add_to(m)
+        venues_layer(venues, clustered=True, static_url=static_url).add_to(m)
     if events:
-        events_layer(events).add_to(m)
+        events_layer(events, static_url=static_url).add_to(m)
     add_controls(m, static_url)
     return assets.localize(m, static_url)
 
@@ -585,8 +655,8 @@ def place_map(
     if lines.routes:
         lines.add_to(m)
     if venues:
-        venues_layer(venues).add_to(m)
+        venues_layer(venues, static_url=static_url).add_to(m)
     if events:
-        events_layer(events).add_to(m)
+        events_layer(events, static_url=static_url).add_to(m)
     add_controls(m, static_url)
     return assets.localize(m, static_url)

@@ -219,11 +219,47 @@ def test_start_and_end_markers_are_drawn_and_a_loop_gets_one() -> None:
     assert "flag-checkered" not in loop and "Start &amp; finish" in loop
 
 
+def point_layers(html: str) -> list[tuple[list[list[Any]], dict[str, Any]]]:
+    """The (rows, config) of every compact marker layer (PointMarkers) in a page."""
+    found = re.findall(r"YinhuPoints\.layer\((\[.*?\]), (\{.*?\})\);", html)
+    return [(json.loads(rows), json.loads(config)) for rows, config in found]
+
+
 def test_venues_link_to_their_page_and_state_where_they_are() -> None:
     html = rendered(route_feature(straight_line()), venues=[venue("Lakeside Café")])
-    assert 'href="/venues/7"' in html
-    assert "85 m from the route" in html and "at 420 m along it" in html
-    assert "up to 20 people" in html
+    ((rows, config),) = [p for p in point_layers(html) if p[1]["href"] == "/venues/{id}"]
+    assert rows == [[30.0905, 120.052, 7, "Lakeside Café", "cafe", "Café · up to 20 people",
+                     "85 m from the route · at 420 m along it"]]
+    assert config["kinds"]["cafe"] == ["mug-hot", "purple"] and not config["cluster"]
+
+
+def test_user_text_travels_as_plain_text_in_script_safe_json() -> None:
+    route, venues, events = hostile_route()
+    html = rendered(route, venues=venues, events=events)
+    layers = point_layers(html)
+    names = [row[3] for rows, _ in layers for row in rows]
+    # Plain text (points.js sets it with textContent), not HTML-escaped text...
+    assert names.count(HOSTILE) == 1 and names.count(HOSTILE_JS) == 2
+    # ...and nothing in the script that HTML or a template literal would read.
+    script = maps.split_parts(maps.route_map(route, venues, events))["script"]
+    for raw in ("<img", "</script>", "`", "${"):
+        assert raw not in script.split("YinhuPoints.layer(", 1)[1], raw
+
+
+def test_the_overview_clusters_venues_in_one_compact_layer() -> None:
+    venues = [venue(f"Café {i}") | {"id": i} for i in range(40)]
+    events = [{"type": "Feature", "id": 5,
+               "geometry": {"type": "Point", "coordinates": [120.053, 30.0902]},
+               "properties": {"title": "Walk", "starts_at": "2025-05-01T09:00:00+08:00"}}]
+    html = maps.overview_map([], venues, events).get_root().render()
+    (venue_rows, venue_config), (event_rows, event_config) = point_layers(html)
+    assert len(venue_rows) == 40 and venue_config["cluster"] is True
+    assert event_rows == [[30.0902, 120.053, 5, "Walk", "event", "2025/5/1 09:00"]]
+    assert event_config == {"kinds": {"event": ["calendar-days", "orange"]},
+                            "href": "/events/{id}", "cluster": False}
+    assert "L.marker(" not in html and "L.markerClusterGroup(" not in html
+    assert '/static/vendor/leaflet.markercluster/leaflet.markercluster.js"' in html
+    assert '/static/js/points.js"' in html
 
 
 def test_every_overlay_is_handed_to_the_gcj02_hook() -> None:
@@ -233,7 +269,10 @@ def test_every_overlay_is_handed_to_the_gcj02_hook() -> None:
     assert found is not None
     names = found.group(1).split(", ")
     assert len(names) == 4  # the line, waypoints, venues and events
-    assert all(f"var {name} = L.featureGroup(" in html for name in names)
+    kinds = [re.search(rf"var {name} = (L\.featureGroup|YinhuPoints\.layer)\(", html)
+             for name in names]
+    assert [k.group(1) if k else None for k in kinds] == [
+        "L.featureGroup", "L.featureGroup", "YinhuPoints.layer", "YinhuPoints.layer"]
     assert '"gcj02": true' in html
 
 
