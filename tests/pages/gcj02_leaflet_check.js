@@ -19,7 +19,8 @@ class GridLayer extends Evented {
 class Marker extends Evented {
   constructor(latlng) { super(); this._latlng = latlng; }
   getLatLng() { return this._latlng; }
-  setLatLng(latlng) { this._latlng = latlng; return this; }
+  // As Leaflet's, it says it moved.
+  setLatLng(latlng) { const old = this._latlng; this._latlng = latlng; return this.fire("move", { oldLatLng: old, latlng }); }
 }
 class Polyline extends Evented {
   constructor(latlngs) { super(); this._latlngs = latlngs; }
@@ -30,6 +31,14 @@ class Group extends Evented {
   constructor(layers) { super(); this._layers = layers || []; }
   eachLayer(fn) { this._layers.forEach(fn); }
   addLayer(layer) { this._layers.push(layer); this.fire("layeradd", { layer }); }
+}
+// Like Leaflet.markercluster with a marker moved inside it: it files the marker again
+// and announces it as added.
+class RefilingGroup extends Group {
+  constructor(layers) {
+    super(layers);
+    this._layers.forEach((layer) => layer.on("move", () => this.fire("layeradd", { layer })));
+  }
 }
 class FakeMap extends Evented {
   constructor(layers) { super(); this._layers = layers; this._center = new LatLng(30.09, 120.05); this._zoom = 14; }
@@ -55,16 +64,18 @@ const marker = new Marker(new LatLng(start.lat, start.lng));
 const line = new Polyline([new LatLng(30.09, 120.05), new LatLng(30.095, 120.06), new LatLng(30.1, 120.07)]);
 const inner = new Marker(new LatLng(30.085, 120.045));
 const group = new Group([inner]);
+const filed = new Marker(new LatLng(30.087, 120.047));
+const refiling = new RefilingGroup([filed]);
 const osm = new GridLayer({});
 const amap = new GridLayer({ gcj02: true });
-const map = new FakeMap([osm, marker, line, group]);
-Gcj02.attach(map, [marker, line, group]);
+const map = new FakeMap([osm, marker, line, group, refiling]);
+Gcj02.attach(map, [marker, line, group, refiling]);
 
 const out = {};
-out.wgs = { marker: ll(marker.getLatLng()), line: line.getLatLngs().map(ll), inner: ll(inner.getLatLng()) };
+out.wgs = { marker: ll(marker.getLatLng()), line: line.getLatLngs().map(ll), inner: ll(inner.getLatLng()), filed: ll(filed.getLatLng()) };
 out.centerBefore = ll(map.getCenter());
 map.fire("baselayerchange", { layer: amap });
-out.gcj = { marker: ll(marker.getLatLng()), line: line.getLatLngs().map(ll), inner: ll(inner.getLatLng()) };
+out.gcj = { marker: ll(marker.getLatLng()), line: line.getLatLngs().map(ll), inner: ll(inner.getLatLng()), filed: ll(filed.getLatLng()) };
 out.centerGcj = ll(map.getCenter());
 
 // A click on the GCJ-02 map where the marker is drawn means the marker's WGS-84 spot.
@@ -99,6 +110,7 @@ out.after = {
   marker: ll(marker.getLatLng()),
   line: line.getLatLngs().map(ll),
   inner: ll(inner.getLatLng()),
+  filed: ll(filed.getLatLng()),
   late: ll(late.getLatLng()),
   locate: ll(locateMarker.getLatLng()),
 };

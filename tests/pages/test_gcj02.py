@@ -107,6 +107,8 @@ def test_overlays_move_to_gcj02_when_a_gcj02_base_layer_is_chosen(
     wgs, gcj = leaflet_run["wgs"], leaflet_run["gcj"]
     assert gcj["marker"] == pytest.approx(list(wgs84_to_gcj02(*wgs["marker"])), abs=1e-12)
     assert gcj["inner"] == pytest.approx(list(wgs84_to_gcj02(*wgs["inner"])), abs=1e-12)
+    # A group that hands a moved marker back ("layeradd") gets it moved once, not forever.
+    assert gcj["filed"] == pytest.approx(list(wgs84_to_gcj02(*wgs["filed"])), abs=1e-12)
     for before, after in zip(wgs["line"], gcj["line"], strict=True):
         assert after == pytest.approx(list(wgs84_to_gcj02(*before)), abs=1e-12)
     assert metres(tuple(wgs["marker"]), tuple(gcj["marker"])) > 300
@@ -141,6 +143,7 @@ def test_switching_back_and_forth_many_times_does_not_drift(leaflet_run: dict[st
     # Data layers come back from their stored originals: exactly, not approximately.
     assert after["marker"] == wgs["marker"]
     assert after["inner"] == wgs["inner"]
+    assert after["filed"] == wgs["filed"]
     assert after["line"] == wgs["line"]
     assert after["late"] == [120.04, 30.08]
     assert after["locate"] == pytest.approx([120.0502, 30.0901], abs=1e-9)

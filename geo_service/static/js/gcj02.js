@@ -104,14 +104,33 @@
       typeof layer.getLatLng !== "function" && typeof layer.getLatLngs !== "function";
   }
 
+  // Leaflet.markercluster's group: it files markers by position, so they are taken
+  // out, moved and put back in one go (moving them one by one inside it re-files each
+  // marker and re-fires "layeradd" for it, once per marker and per switch).
+  function isClusterGroup(layer) {
+    return typeof layer.refreshClusters === "function" &&
+      typeof layer.clearLayers === "function" && typeof layer.addLayers === "function";
+  }
+
   // Draw one data layer (WGS-84 coordinates) in the wanted datum; groups recurse.
   function drawIn(layer, gcj) {
     if (!layer || isTileLayer(layer)) return;
+    if (isClusterGroup(layer)) {
+      var markers = layer.getLayers();
+      layer.clearLayers();
+      markers.forEach(function (child) { drawIn(child, gcj); });
+      layer.addLayers(markers);
+      return;
+    }
     if (isGroup(layer)) {
       layer.eachLayer(function (child) { drawIn(child, gcj); });
       return;
     }
     if (Boolean(layer._yinhuGcj) === gcj) return;
+    var wasGcj = layer._yinhuGcj;
+    // Marked first: moving a layer may make its group hand it back to us ("layeradd"),
+    // which must then find it already done rather than move it again, forever.
+    layer._yinhuGcj = gcj;
     if (typeof layer.getLatLngs === "function" && typeof layer.setLatLngs === "function") {
       if (!layer._yinhuWgs) layer._yinhuWgs = mapLatLngs(layer.getLatLngs(), copyLatLng);
       layer.setLatLngs(mapLatLngs(layer._yinhuWgs, function (ll) {
@@ -121,9 +140,8 @@
       if (!layer._yinhuWgs) layer._yinhuWgs = copyLatLng(layer.getLatLng());
       layer.setLatLng(gcj ? convertLatLng(layer._yinhuWgs, true) : copyLatLng(layer._yinhuWgs));
     } else {
-      return;
+      layer._yinhuGcj = wasGcj;
     }
-    layer._yinhuGcj = gcj;
   }
 
   // Layers drawn by others at a displayed position (the locate control's marker and
