@@ -151,6 +151,14 @@ def _upcoming(**filters: Any) -> list[dict[str, Any]]:
     return _occurrences(f)
 
 
+def _routes(f: qr.RouteFilters) -> list[dict[str, Any]]:
+    """Route list items (simplified lines, friendliness) matching `f`."""
+    session = get_session()
+    rows = qr.search_routes(session, f).rows
+    levels = qr.friendliness_of(session, [r["id"] for r in rows])
+    return [serializers.route_summary(r, levels[r["id"]]) for r in rows]
+
+
 def _parse(raw: list[str]) -> list[dict[str, Any]]:
     """Features serialised by PostGIS → dicts for the map builder and templates."""
     return [json.loads(item) for item in raw]
@@ -171,14 +179,11 @@ def overview() -> str:
     surface = _choice("surface", SURFACES)
     length = _choice("length", tuple(LENGTHS))
     min_m, max_m = LENGTHS[length] if length else (None, None)
-    session = get_session()
-    page = qr.search_routes(session, qr.RouteFilters(
+    routes = _routes(qr.RouteFilters(
         friendly_for=audience, surface=surface, min_length_m=min_m, max_length_m=max_m,
         limit=200,
     ))
-    levels = qr.friendliness_of(session, [r["id"] for r in page.rows])
-    routes = [serializers.route_summary(r, levels[r["id"]]) for r in page.rows]
-    venues = _parse(qv.venues_all(session, qv.VenueFilters(), limit=500).features)
+    venues = _parse(qv.venues_all(get_session(), qv.VenueFilters(), limit=500).features)
     events = _upcoming()
     return render_template(
         "overview.html", map=_map(maps.overview_map(routes, venues, events)),
@@ -207,12 +212,15 @@ def route_page(route_id: int) -> str:
 
 @bp.get("/venues/<id:venue_id>")
 def venue_page(venue_id: int) -> str:
-    """One venue: map with its upcoming events, facts, events list."""
+    """One venue: map with its upcoming events and their routes, facts, events list."""
     venue = _venue(venue_id)
     events = _upcoming(venue_id=venue_id)
+    route_ids = tuple(sorted({e["properties"]["route"]["id"] for e in events
+                              if e["properties"].get("route")}))
+    routes = _routes(qr.RouteFilters(ids=route_ids, limit=len(route_ids))) if route_ids else []
     return render_template(
         "venue.html", venue=venue, props=venue.get("properties") or {}, events=events,
-        map=_map(maps.place_map(venues=[venue], events=events)),
+        routes=routes, map=_map(maps.place_map(venues=[venue], routes=routes, events=events)),
     )
 
 

@@ -74,6 +74,7 @@ class RouteFilters:
     difficulty: str | None = None
     surface: str | None = None
     friendly_for: str | None = None
+    ids: tuple[int, ...] | None = None  # only these routes (a page's chosen few)
     limit: int = 50
     offset: int = 0
 
@@ -108,6 +109,8 @@ def _conditions(f: RouteFilters) -> list[ColumnElement[bool]]:
         conds.append(Route.length_m <= f.max_length_m)
     if f.difficulty is not None:
         conds.append(Route.difficulty == f.difficulty)
+    if f.ids is not None:
+        conds.append(Route.id.in_(f.ids))
     if f.surface is not None:
         conds.append(
             exists().where(SurfaceSegment.route_id == Route.id, SurfaceSegment.surface == f.surface)

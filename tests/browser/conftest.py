@@ -3,7 +3,8 @@
 The app runs in a thread (Werkzeug's server, random port) on its own database,
 `<test database>_browser`, migrated and loaded with the sample data in data/ once
 per session (the load is idempotent): the per-test rolled-back connection of
-tests/conftest.py can't be shared with a server thread. Playwright drives
+tests/conftest.py can't be shared with a server thread. As the sample season's dates
+age, one walk two days ahead is added at the sample venue. Playwright drives
 /usr/bin/chromium (never a downloaded browser) at a phone viewport. Every request
 is routed: the service's own host:port goes through, anything else is recorded and
 aborted (map tiles included, recorded apart). Console errors and page errors are
@@ -16,12 +17,13 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import Engine, make_url, select
+from sqlalchemy import Engine, delete, make_url, select
 from sqlalchemy.orm import Session
 from werkzeug.serving import BaseWSGIServer, make_server
 
@@ -126,7 +128,7 @@ def browser_engine() -> Iterator[Engine]:
 
 
 def _sample_ids(engine: Engine) -> Sample:
-    """An event that has both a route and a venue, and those two."""
+    """An event that has both a route and a venue, and those two (with an upcoming walk)."""
     with Session(engine) as session:
         event = session.execute(
             select(Event)
@@ -135,7 +137,26 @@ def _sample_ids(engine: Engine) -> Sample:
             .limit(1)
         ).scalar_one()
         assert event.route_id is not None and event.venue_id is not None
+        _upcoming_event(session, event.venue_id, event.route_id)
         return Sample(route_id=event.route_id, venue_id=event.venue_id, event_id=event.id)
+
+
+UPCOMING_KEY = "browser-test-upcoming"
+
+
+def _upcoming_event(session: Session, venue_id: int, route_id: int) -> Event:
+    """An event at the venue on the route two days from now, whatever today is.
+
+    The sample season's dates age; the venue page maps its upcoming events' routes.
+    """
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
+    session.execute(delete(Event).where(Event.key == UPCOMING_KEY))
+    event = Event(key=UPCOMING_KEY, title="Browser test walk", starts_at=start,
+                  ends_at=start + timedelta(hours=2), last_ends_at=start + timedelta(hours=2),
+                  venue_id=venue_id, route_id=route_id)
+    session.add(event)
+    session.commit()
+    return event
 
 
 @pytest.fixture(scope="session")

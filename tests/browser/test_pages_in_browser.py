@@ -62,7 +62,7 @@ MAP_LAYERS_JS = """() => {
 PAGES: dict[str, tuple[bool, bool, bool]] = {
     "/": (True, True, True),
     "/routes/{route_id}": (True, True, True),
-    "/venues/{venue_id}": (True, False, True),
+    "/venues/{venue_id}": (True, True, True),  # its upcoming events' routes drawn too
     "/events/{event_id}": (True, True, True),
     "/events": (False, False, False),
     "/plan": (True, True, True),

@@ -223,3 +223,28 @@ def test_friendliness_reasons_are_worded_in_the_pages_language(
                    headers=auth)
     assert r.json["properties"]["friendliness"]["pets"]["reason"] == "set by hand"
     assert "人工设定" in html(client, f"/routes/{route_id}?lang=zh")
+
+
+def test_the_venue_page_maps_its_upcoming_events_and_their_routes(
+    client: FlaskClient, hostile  # type: ignore[no-untyped-def]
+) -> None:
+    text = html(client, f"/venues/{hostile['venue']}")
+    # The event at the venue, listed and on the map...
+    assert f'href="/events/{hostile["event"]}"' in text
+    assert '"href":"/events/{id}"' in text and f',{hostile["event"]},' in text
+    # ...and the route it walks: listed, and drawn (RouteLines) with a link to its page.
+    assert "这些活动的路线" in text
+    assert f'href="/routes/{hostile["route"]}"' in text
+    lines = re.search(r"(\[\{\"c\".*?\}\])\.forEach", text)
+    assert lines is not None
+    assert f"/routes/{hostile['route']}" in lines.group(1)
+
+
+def test_a_venue_without_events_shows_no_routes(client: FlaskClient, make_token) -> None:  # type: ignore[no-untyped-def]
+    auth = {"Authorization": f"Bearer {make_token('organizer')}"}
+    r = client.post("/api/v1/venues", headers=auth, json={
+        "name": "Quiet room", "type": "community_room", "lon": YINHU[0], "lat": YINHU[1]})
+    assert r.status_code == 201, r.json
+    text = html(client, f"/venues/{r.json['id']}")
+    assert "这些活动的路线" not in text and "RouteLines" not in text
+    assert "L.polyline" not in text
