@@ -112,11 +112,14 @@ _RADIUS = _paged(
     DISTANCE_PROP,
 )
 
-# k nearest in exact (ellipsoidal) order: the index's <-> ranks on the sphere, so
-# take its k nearest, then everything within the farthest of those, exactly sorted.
+# k nearest in exact (ellipsoidal) order, in two index probes: the plain geometry
+# index gives k candidates cheaply (nearest in degrees, so not the right k), and
+# the farthest of them bounds the answer: the true k nearest all lie within that
+# geodesic distance, so the second probe takes everything within it, sorted exactly.
+# (Ranking the geography index with <-> was about 3x slower for the first probe.)
 _NEAREST = _paged(
-    f"WITH knn AS (SELECT {DISTANCE_SQL} AS d FROM venues v WHERE {FILTER_SQL}"
-    f" ORDER BY geography(v.geom) <-> {POINT_SQL} LIMIT :k),"
+    f"WITH knn AS MATERIALIZED (SELECT {DISTANCE_SQL} AS d FROM venues v WHERE {FILTER_SQL}"
+    " ORDER BY v.geom <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) LIMIT :k),"
     " reach AS (SELECT max(d) + 0.001 AS dk FROM knn)"
     f" SELECT v.id, {DISTANCE_SQL} AS d, NULL::float8 AS a, count(*) OVER () AS total"
     f" FROM venues v, reach WHERE ST_DWithin(geography(v.geom), {POINT_SQL}, reach.dk)"
