@@ -11,16 +11,18 @@ from sqlalchemy.orm import Session, sessionmaker
 EXTENSION_KEY = "yinhu_db"
 
 
+# JIT compilation pays off for long analytic queries only; on our spatial
+# statements its planner estimates made it cost a second per query.
+# psycopg prepares a statement after its 5th use on a connection, and PostgreSQL
+# then switches to a generic plan, one blind to the parameters: for the
+# along-route search that plan took 8 s instead of 0.1 s from the 11th call on
+# (docs/benchmarks.md). Custom plans cost a few tenths of a millisecond.
+CONNECT_OPTIONS = "-c jit=off -c plan_cache_mode=force_custom_plan"
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for `url` with settings suited to short web requests."""
-    # JIT compilation pays off for long analytic queries only; on our spatial
-    # statements its planner estimates made it cost a second per query.
-    # psycopg prepares a statement after its 5th use on a connection, and PostgreSQL
-    # then switches to a generic plan, one blind to the parameters: for the
-    # along-route search that plan took 8 s instead of 0.1 s from the 11th call on
-    # (docs/benchmarks.md). Custom plans cost a few tenths of a millisecond.
-    options = "-c jit=off -c plan_cache_mode=force_custom_plan"
-    connect_args = {"options": options} | kwargs.pop("connect_args", {})
+    connect_args = {"options": CONNECT_OPTIONS} | kwargs.pop("connect_args", {})
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 

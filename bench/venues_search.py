@@ -1,0 +1,281 @@
+"""Venue search at a million venues: the API against its own SQL, and under load.
+
+In one run, on the database `bench.gen_venues` fills (1M venues, 10k routes and a
+~20 km route):
+
+1. latency, one keep-alive client, p50/p95 of
+   - `GET /api/v1/venues?lat&lon&radius_m=500` (rotating centres),
+   - `GET /api/v1/venues?lat&lon&k=10`,
+   - `GET /api/v1/routes/{20 km route}/venues?within_m=300`,
+   - `GET /healthz` — the framework's own per-request floor (one `SELECT 1`);
+   and the very statements those calls run (`geo_service.queries.venues.STATEMENTS`)
+   executed straight through psycopg with the same parameters;
+2. throughput under `wrk` (gunicorn, loopback) of `/healthz` and of the nearby
+   searches, rotating centres through a Lua script.
+
+    .venv/bin/python -m bench.venues_search            # local cluster, db yinhu_bench
+    .venv/bin/python -m bench.venues_search --url postgresql+psycopg://…/db
+
+Targets (issue 3): each API p50 ≤ 1.5 x its raw SQL p50 + the /healthz p50, and
+nearby throughput ≥ 75 % of /healthz's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
+from sqlalchemy.engine import make_url
+
+from bench.gen_venues import CENTRE_LAT, CENTRE_LON, HALF_LAT, HALF_LON, LONG_ROUTE_FORMAT, generate
+from geo_service.db import CONNECT_OPTIONS
+from geo_service.queries.venues import STATEMENTS, VenueFilters
+
+DEFAULT_URL = (
+    f"postgresql+psycopg://postgres@127.0.0.1:{os.environ.get('YINHU_PG_PORT', '54329')}"
+    "/yinhu_bench"
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One search: its API path and the statement + parameters behind it."""
+
+    name: str
+    path: str
+    statement: str
+    params: dict[str, Any]
+
+
+def centres(n: int, seed: int = 7) -> list[tuple[float, float]]:
+    """Seeded (lon, lat) points in the inner 90 % of the venue box."""
+    rng = random.Random(seed)
+    return [
+        (round(CENTRE_LON + rng.uniform(-0.9, 0.9) * HALF_LON, 6),
+         round(CENTRE_LAT + rng.uniform(-0.9, 0.9) * HALF_LAT, 6))
+        for _ in range(n)
+    ]
+
+
+def cases(route_id: int, points: list[tuple[float, float]]) -> dict[str, list[Case]]:
+    """Per kind of search, one Case per centre (along: the same route every time)."""
+    f = VenueFilters().params()
+    page = {"limit": 50, "offset": 0}
+    return {
+        "radius 500 m": [
+            Case("radius", f"/api/v1/venues?lat={lat}&lon={lon}&radius_m=500", "radius",
+                 {"lon": lon, "lat": lat, "radius_m": 500.0} | page | f)
+            for lon, lat in points
+        ],
+        "k-nearest 10": [
+            Case("nearest", f"/api/v1/venues?lat={lat}&lon={lon}&k=10", "nearest",
+                 {"lon": lon, "lat": lat, "k": 10} | f)
+            for lon, lat in points
+        ],
+        "along 300 m, 20 km route": [
+            Case("along", f"/api/v1/routes/{route_id}/venues?within_m=300", "along",
+                 {"route_id": route_id, "within_m": 300.0} | page | f)
+        ],
+    }
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p95 in milliseconds."""
+    q = statistics.quantiles(samples, n=20, method="inclusive")
+    return statistics.median(samples) * 1000, q[18] * 1000
+
+
+def timed(calls: int, run: Callable[[int], None], warmup: int = 5) -> list[float]:
+    """Durations of `calls` runs of run(i), after a few unmeasured ones."""
+    for i in range(warmup):
+        run(i)
+    out = []
+    for i in range(calls):
+        t = time.perf_counter()
+        run(i)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def psycopg_dsn(url: str) -> str:
+    """A libpq connection string for the SQLAlchemy URL (driver part dropped)."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def raw_sql(
+    dsn: str, kinds: dict[str, list[Case]], calls: dict[str, int]
+) -> dict[str, list[float]]:
+    """Each case's statement straight through psycopg, as the app's engine sets it up."""
+    dialect = PGDialect_psycopg()  # type: ignore[no-untyped-call]
+    sql = {name: str(stmt.compile(dialect=dialect)) for name, stmt in STATEMENTS.items()}
+    out = {}
+    with psycopg.connect(dsn, options=CONNECT_OPTIONS, autocommit=True) as conn:
+        for kind, cs in kinds.items():
+            def run(i: int, cs: list[Case] = cs) -> None:
+                case = cs[i % len(cs)]
+                rows = conn.execute(sql[case.statement], case.params).fetchall()
+                assert rows, f"{case.path}: no rows"
+            out[kind] = timed(calls[kind], run)
+    return out
+
+
+def api(port: int, kinds: dict[str, list[Case]], calls: dict[str, int]) -> dict[str, list[float]]:
+    """Each case through the running service, one keep-alive client."""
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    out = {}
+
+    def get(path: str) -> bytes:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        body = resp.read()
+        assert resp.status == 200, f"{path}: {resp.status} {body[:200]!r}"
+        return body
+
+    def floor(i: int) -> None:
+        get("/healthz")
+
+    out["/healthz (floor)"] = timed(calls["/healthz (floor)"], floor)
+    for kind, cs in kinds.items():
+        def run(i: int, cs: list[Case] = cs) -> None:
+            body = get(cs[i % len(cs)].path)
+            assert b'"Feature"' in body, f"{cs[i % len(cs)].path}: no features"
+        out[kind] = timed(calls[kind], run)
+    conn.close()
+    return out
+
+
+LUA = """
+paths = {%s}
+i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+"""
+
+
+def wrk(port: int, paths: list[str], seconds: int, connections: int) -> float:
+    """Requests per second `wrk` reaches on these paths (rotating), non-2xx counted as failure."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA % ", ".join(f'"{p}"' for p in paths))
+    try:
+        done = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+             "-s", script.name, f"http://127.0.0.1:{port}/"],
+            capture_output=True, text=True, check=True, timeout=seconds + 30,
+        )
+    finally:
+        os.unlink(script.name)
+    if "Non-2xx" in done.stdout or "Socket errors" in done.stdout:
+        raise SystemExit(f"wrk saw errors:\n{done.stdout}")
+    match = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
+    assert match, done.stdout
+    return float(match.group(1))
+
+
+@contextmanager
+def gunicorn(url: str, port: int, workers: int) -> Iterator[None]:
+    """The service under gunicorn (sync workers, no access log) on 127.0.0.1:port."""
+    env = os.environ | {"DATABASE_URL": url}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
+         f"127.0.0.1:{port}", "--log-level", "warning", "geo_service.wsgi:app"],
+        env=env, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("gunicorn did not come up")
+            time.sleep(0.2)
+        yield
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def route_id(dsn: str) -> int:
+    """The id of the ~20 km bench route."""
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute(
+            "SELECT id FROM routes WHERE source_format = %s", (LONG_ROUTE_FORMAT,)
+        ).fetchone()
+    assert row, "run bench.gen_venues first"
+    return int(row[0])
+
+
+def main() -> None:
+    """Command line entry: generate if needed, measure, print Markdown tables."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--calls", type=int, default=300, help="per nearby search")
+    parser.add_argument("--along-calls", type=int, default=40)
+    parser.add_argument("--seconds", type=int, default=15, help="per wrk run")
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+
+    generate(args.url)
+    dsn = psycopg_dsn(args.url)
+    kinds = cases(route_id(dsn), centres(200))
+    calls = {k: args.calls for k in kinds} | {"along 300 m, 20 km route": args.along_calls}
+    calls["/healthz (floor)"] = args.calls
+
+    with gunicorn(args.url, args.port, args.workers):
+        served = api(args.port, kinds, calls)
+        raw = raw_sql(dsn, kinds, calls)
+        rates = {
+            "/healthz": wrk(args.port, ["/healthz"], args.seconds, args.connections),
+            "radius 500 m": wrk(args.port, [c.path for c in kinds["radius 500 m"]],
+                                args.seconds, args.connections),
+            "k-nearest 10": wrk(args.port, [c.path for c in kinds["k-nearest 10"]],
+                                args.seconds, args.connections),
+        }
+
+    floor50, floor95 = percentiles(served["/healthz (floor)"])
+    print(f"\nFramework floor, GET /healthz: p50 {floor50:.2f} ms, p95 {floor95:.2f} ms\n")
+    print("| search | raw SQL p50 ms | raw p95 | API p50 ms | API p95 | budget ms | met |")
+    print("|---|---:|---:|---:|---:|---:|:-:|")
+    for kind in kinds:
+        r50, r95 = percentiles(raw[kind])
+        a50, a95 = percentiles(served[kind])
+        budget = 1.5 * r50 + floor50
+        print(f"| {kind} | {r50:.2f} | {r95:.2f} | {a50:.2f} | {a95:.2f} | {budget:.2f} "
+              f"| {'yes' if a50 <= budget else 'NO'} |")
+    base = rates["/healthz"]
+    print(f"\nwrk -t2 -c{args.connections} -d{args.seconds}s,"
+          f" gunicorn {args.workers} sync workers\n")
+    print("| endpoint | requests/s | of /healthz |")
+    print("|---|---:|---:|")
+    for name, rate in rates.items():
+        print(f"| {name} | {rate:,.0f} | {rate / base:.0%} |")
+
+
+if __name__ == "__main__":
+    main()
