@@ -151,7 +151,8 @@ def _upcoming_event(session: Session, venue_id: int, route_id: int) -> Event:
     """
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
     session.execute(delete(Event).where(Event.key == UPCOMING_KEY))
-    event = Event(key=UPCOMING_KEY, title="Browser test walk", starts_at=start,
+    # Its title has one long word: pages must wrap it rather than grow wider.
+    event = Event(key=UPCOMING_KEY, title="Browser test walk " + "Yinhu" * 12, starts_at=start,
                   ends_at=start + timedelta(hours=2), last_ends_at=start + timedelta(hours=2),
                   venue_id=venue_id, route_id=route_id)
     session.add(event)
