@@ -141,6 +141,14 @@ def format_date(value: datetime | date | str | None, fmt: str = "medium") -> str
     return babel.dates.format_date(day, fmt, locale=current_locale())
 
 
+def format_month(value: date | str | None) -> str:
+    """A month as the language writes it: "2026年11月" / "November 2026"."""
+    if value is None:
+        return ""
+    day = _as_datetime(value)
+    return babel.dates.format_skeleton("yMMMM", day, locale=current_locale())
+
+
 def format_time(value: datetime | time | str | None, fmt: str = "short") -> str:
     """The time of day (in Asia/Shanghai for datetimes) for the current locale."""
     if value is None:
@@ -191,6 +199,7 @@ def format_duration(seconds: float | int | None) -> str:
 FILTERS: Final = {
     "datetime_local": format_datetime,
     "date_local": format_date,
+    "month_local": format_month,
     "time_local": format_time,
     "number": format_number,
     "distance": format_distance,

@@ -127,6 +127,8 @@ def test_bad_parameters_answer_a_readable_400_page(client: FlaskClient, url: str
 def test_the_calendar_links_every_item_to_its_event_and_place(client: FlaskClient, sample) -> None:  # type: ignore[no-untyped-def]
     text = html(client, "/events?month=2026-11")
     assert 'class="yinhu-month"' in text and 'class="yinhu-agenda"' in text
+    assert "2026年11月" in text and "November 2026" in html(client, "/events?month=2026-11&lang=en")
+    client.delete_cookie("lang")
     assert "?month=2026-10" in text and "?month=2026-12" in text
     assert re.search(r'href="/events/\d+"', text)
     assert re.search(r'href="/(venues|routes)/\d+"', text)
