@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +44,7 @@ from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.engine import make_url
 
 from bench.gen_venues import CENTRE_LAT, CENTRE_LON, HALF_LAT, HALF_LON, LONG_ROUTE_FORMAT, generate
+from geo_service.config import default_workers
 from geo_service.db import CONNECT_OPTIONS
 from geo_service.queries.venues import STATEMENTS, VenueFilters
 
@@ -51,6 +52,9 @@ DEFAULT_URL = (
     f"postgresql+psycopg://postgres@127.0.0.1:{os.environ.get('YINHU_PG_PORT', '54329')}"
     "/yinhu_bench"
 )
+
+
+FLOOR = "/healthz (floor)"
 
 
 @dataclass(frozen=True)
@@ -101,63 +105,51 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples) * 1000, q[18] * 1000
 
 
-def timed(calls: int, run: Callable[[int], None], warmup: int = 5) -> list[float]:
-    """Durations of `calls` runs of run(i), after a few unmeasured ones."""
-    for i in range(warmup):
-        run(i)
-    out = []
-    for i in range(calls):
-        t = time.perf_counter()
-        run(i)
-        out.append(time.perf_counter() - t)
-    return out
-
-
 def psycopg_dsn(url: str) -> str:
     """A libpq connection string for the SQLAlchemy URL (driver part dropped)."""
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def raw_sql(
-    dsn: str, kinds: dict[str, list[Case]], calls: dict[str, int]
-) -> dict[str, list[float]]:
-    """Each case's statement straight through psycopg, as the app's engine sets it up."""
+def interleaved(
+    port: int, dsn: str, kinds: dict[str, list[Case]], calls: dict[str, int], warmup: int = 10
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Per kind, API call i then the same statement raw, alternating, so both see
+    the same caches; plus /healthz alone. Durations in seconds: (api, raw)."""
     dialect = PGDialect_psycopg()  # type: ignore[no-untyped-call]
     sql = {name: str(stmt.compile(dialect=dialect)) for name, stmt in STATEMENTS.items()}
-    out = {}
-    with psycopg.connect(dsn, options=CONNECT_OPTIONS, autocommit=True) as conn:
-        for kind, cs in kinds.items():
-            def run(i: int, cs: list[Case] = cs) -> None:
-                case = cs[i % len(cs)]
-                rows = conn.execute(sql[case.statement], case.params).fetchall()
-                assert rows, f"{case.path}: no rows"
-            out[kind] = timed(calls[kind], run)
-    return out
+    client = http.client.HTTPConnection("127.0.0.1", port)
 
-
-def api(port: int, kinds: dict[str, list[Case]], calls: dict[str, int]) -> dict[str, list[float]]:
-    """Each case through the running service, one keep-alive client."""
-    conn = http.client.HTTPConnection("127.0.0.1", port)
-    out = {}
-
-    def get(path: str) -> bytes:
-        conn.request("GET", path)
-        resp = conn.getresponse()
+    def get(path: str) -> None:
+        client.request("GET", path)
+        resp = client.getresponse()
         body = resp.read()
         assert resp.status == 200, f"{path}: {resp.status} {body[:200]!r}"
-        return body
+        assert path == "/healthz" or b'"Feature"' in body, f"{path}: no features"
 
-    def floor(i: int) -> None:
-        get("/healthz")
-
-    out["/healthz (floor)"] = timed(calls["/healthz (floor)"], floor)
-    for kind, cs in kinds.items():
-        def run(i: int, cs: list[Case] = cs) -> None:
-            body = get(cs[i % len(cs)].path)
-            assert b'"Feature"' in body, f"{cs[i % len(cs)].path}: no features"
-        out[kind] = timed(calls[kind], run)
-    conn.close()
-    return out
+    api_t: dict[str, list[float]] = {}
+    raw_t: dict[str, list[float]] = {}
+    # The raw side connects as the app's engine does (same session options).
+    with psycopg.connect(dsn, options=CONNECT_OPTIONS, autocommit=True) as conn:
+        for i in range(warmup + calls[FLOOR]):
+            t = time.perf_counter()
+            get("/healthz")
+            if i >= warmup:
+                api_t.setdefault(FLOOR, []).append(time.perf_counter() - t)
+        for kind, cs in kinds.items():
+            for i in range(warmup + calls[kind]):
+                case = cs[i % len(cs)]
+                t = time.perf_counter()
+                get(case.path)
+                t_api = time.perf_counter() - t
+                t = time.perf_counter()
+                rows = conn.execute(sql[case.statement], case.params).fetchall()
+                t_raw = time.perf_counter() - t
+                assert rows, f"{case.path}: no rows"
+                if i >= warmup:
+                    api_t.setdefault(kind, []).append(t_api)
+                    raw_t.setdefault(kind, []).append(t_raw)
+    client.close()
+    return api_t, raw_t
 
 
 LUA = """
@@ -232,7 +224,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--calls", type=int, default=300, help="per nearby search")
     parser.add_argument("--along-calls", type=int, default=40)
     parser.add_argument("--seconds", type=int, default=15, help="per wrk run")
@@ -245,11 +237,10 @@ def main() -> None:
     dsn = psycopg_dsn(args.url)
     kinds = cases(route_id(dsn), centres(200))
     calls = {k: args.calls for k in kinds} | {"along 300 m, 20 km route": args.along_calls}
-    calls["/healthz (floor)"] = args.calls
+    calls[FLOOR] = args.calls
 
     with gunicorn(args.url, args.port, args.workers):
-        served = api(args.port, kinds, calls)
-        raw = raw_sql(dsn, kinds, calls)
+        served, raw = interleaved(args.port, dsn, kinds, calls)
         rates = {
             "/healthz": wrk(args.port, ["/healthz"], args.seconds, args.connections),
             "radius 500 m": wrk(args.port, [c.path for c in kinds["radius 500 m"]],
@@ -258,7 +249,7 @@ def main() -> None:
                                 args.seconds, args.connections),
         }
 
-    floor50, floor95 = percentiles(served["/healthz (floor)"])
+    floor50, floor95 = percentiles(served[FLOOR])
     print(f"\nFramework floor, GET /healthz: p50 {floor50:.2f} ms, p95 {floor95:.2f} ms\n")
     print("| search | raw SQL p50 ms | raw p95 | API p50 ms | API p95 | budget ms | met |")
     print("|---|---:|---:|---:|---:|---:|:-:|")

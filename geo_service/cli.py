@@ -124,7 +124,7 @@ def import_venues_cmd(path: Path) -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--workers", default=config.default_workers(), show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the app with gunicorn."""
     argv = [
@@ -137,7 +137,7 @@ def serve(host: str, port: int, workers: int) -> None:
 @main.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--workers", default=config.default_workers(), show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Set up and load, then stop.")
 @click.pass_context
 def demo(ctx: click.Context, host: str, port: int, workers: int, no_serve: bool) -> None:

@@ -33,3 +33,9 @@ def from_env() -> dict[str, Any]:
         # Tianditu tiles need a key (console.tianditu.gov.cn); without one they are not offered.
         "TIANDITU_KEY": os.environ.get("TIANDITU_KEY", ""),
     }
+
+
+def default_workers() -> int:
+    """gunicorn sync workers: 2 per core + 1, gunicorn's own rule of thumb, since a
+    worker waiting on PostgreSQL leaves its core to another."""
+    return 2 * (os.cpu_count() or 1) + 1

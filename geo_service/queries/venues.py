@@ -62,23 +62,26 @@ FILTER_SQL = """
     AND (CAST(:q AS text) IS NULL OR v.name ILIKE :q OR v.address ILIKE :q)
 """
 
-PROPERTIES_SQL = """jsonb_build_object(
+# Properties as `json_build_object` arguments. json (not jsonb) because the text is
+# passed through untouched: jsonb would parse, sort and re-print every object, a
+# third of the k-nearest statement's time.
+PROPERTIES_SQL = """
     'name', v.name, 'type', v.type, 'address', v.address, 'capacity', v.capacity,
-    'indoor', v.indoor, 'amenities', to_jsonb(v.amenities), 'opening_hours', v.opening_hours,
+    'indoor', v.indoor, 'amenities', to_json(v.amenities), 'opening_hours', v.opening_hours,
     'contact', v.contact, 'external_id', v.external_id,
     'upcoming_events', (SELECT count(*) FROM events e WHERE e.venue_id = v.id
         AND e.status = 'scheduled' AND (e.last_ends_at IS NULL OR e.last_ends_at > now())),
-    'organization', CASE WHEN o.id IS NULL THEN NULL ELSE jsonb_build_object(
-        'id', o.id, 'key', o.key, 'name', o.name, 'kind', o.kind) END)"""
+    'organization', CASE WHEN o.id IS NULL THEN NULL ELSE json_build_object(
+        'id', o.id, 'key', o.key, 'name', o.name, 'kind', o.kind) END"""
 
 
 def _feature_sql(extra: str = "") -> str:
-    """SQL for one venue Feature as text; `extra` adds jsonb properties."""
-    props = PROPERTIES_SQL + (f" || jsonb_build_object({extra})" if extra else "")
+    """SQL for one venue Feature as JSON text; `extra` adds properties (name, value, …)."""
+    props = PROPERTIES_SQL + (f", {extra}" if extra else "")
     return (
-        "jsonb_build_object('type', 'Feature', 'id', v.id,"
-        " 'geometry', ST_AsGeoJSON(v.geom, 7)::jsonb,"
-        f" 'properties', {props})::text"
+        "json_build_object('type', 'Feature', 'id', v.id,"
+        " 'geometry', ST_AsGeoJSON(v.geom, 7)::json,"
+        f" 'properties', json_build_object({props}))::text"
     )
 
 
@@ -116,15 +119,15 @@ _RADIUS = _paged(
 # index gives k candidates cheaply (nearest in degrees, so not the right k), and
 # the farthest of them bounds the answer: the true k nearest all lie within that
 # geodesic distance, so the second probe takes everything within it, sorted exactly.
+# At most a few more than k rows match, so the Features are built in the same pass.
 # (Ranking the geography index with <-> was about 3x slower for the first probe.)
-_NEAREST = _paged(
+_NEAREST = (
     f"WITH knn AS MATERIALIZED (SELECT {DISTANCE_SQL} AS d FROM venues v WHERE {FILTER_SQL}"
-    " ORDER BY v.geom <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) LIMIT :k),"
-    " reach AS (SELECT max(d) + 0.001 AS dk FROM knn)"
-    f" SELECT v.id, {DISTANCE_SQL} AS d, NULL::float8 AS a, count(*) OVER () AS total"
-    f" FROM venues v, reach WHERE ST_DWithin(geography(v.geom), {POINT_SQL}, reach.dk)"
-    f" AND {FILTER_SQL} ORDER BY d, v.id LIMIT :k",
-    DISTANCE_PROP,
+    " ORDER BY v.geom <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) LIMIT :k)"
+    f" SELECT count(*) OVER () AS total, {_feature_sql(DISTANCE_PROP)} AS feature"
+    f"{FROM_SQL}, LATERAL (SELECT {DISTANCE_SQL} AS d) page"
+    f" WHERE ST_DWithin(geography(v.geom), {POINT_SQL}, (SELECT max(d) + 0.001 FROM knn))"
+    f" AND {FILTER_SQL} ORDER BY page.d, v.id LIMIT :k"
 )
 
 _BBOX = _paged(
