@@ -61,7 +61,6 @@ FLOOR = "/healthz (floor)"
 class Case:
     """One search: its API path and the statement + parameters behind it."""
 
-    name: str
     path: str
     statement: str
     params: dict[str, Any]
@@ -83,17 +82,17 @@ def cases(route_id: int, points: list[tuple[float, float]]) -> dict[str, list[Ca
     page = {"limit": 50, "offset": 0}
     return {
         "radius 500 m": [
-            Case("radius", f"/api/v1/venues?lat={lat}&lon={lon}&radius_m=500", "radius",
+            Case(f"/api/v1/venues?lat={lat}&lon={lon}&radius_m=500", "radius",
                  {"lon": lon, "lat": lat, "radius_m": 500.0} | page | f)
             for lon, lat in points
         ],
         "k-nearest 10": [
-            Case("nearest", f"/api/v1/venues?lat={lat}&lon={lon}&k=10", "nearest",
+            Case(f"/api/v1/venues?lat={lat}&lon={lon}&k=10", "nearest",
                  {"lon": lon, "lat": lat, "k": 10} | f)
             for lon, lat in points
         ],
         "along 300 m, 20 km route": [
-            Case("along", f"/api/v1/routes/{route_id}/venues?within_m=300", "along",
+            Case(f"/api/v1/routes/{route_id}/venues?within_m=300", "along",
                  {"route_id": route_id, "within_m": 300.0} | page | f)
         ],
     }
