@@ -120,7 +120,8 @@ def long_route_points(
 
 
 def generate(url: str, venues: int = 1_000_000, routes: int = 10_000) -> None:
-    """Migrate, then fill the bench tables unless they already hold the data."""
+    """Create and migrate the database, then fill the bench tables unless they hold the data."""
+    migrate.ensure_database(url)
     migrate.upgrade(url)
     engine = make_engine(url)
     params = {"lon": CENTRE_LON, "lat": CENTRE_LAT, "hlon": HALF_LON, "hlat": HALF_LAT}

@@ -77,12 +77,11 @@ def main() -> None:
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"))
     args = parser.parse_args()
     if args.url is None:
-        from tests.conftest import _ensure_database, database_url_for_tests
+        from geo_service import migrate
+        from tests.conftest import database_url_for_tests
 
         args.url = database_url_for_tests()
-        _ensure_database(args.url)
-        from geo_service import migrate
-
+        migrate.ensure_database(args.url)
         migrate.upgrade(args.url)
     if args.child:
         print(json.dumps(run_one(args.child[0], args.child[1], args.url)))

@@ -19,7 +19,7 @@ from bench.gen_gpx import write_gpx
 from geo_service import create_app, migrate
 from geo_service.db import make_engine
 from importers.load import import_gpx
-from tests.conftest import _ensure_database, database_url_for_tests
+from tests.conftest import database_url_for_tests
 
 
 def main() -> None:
@@ -28,7 +28,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     args = parser.parse_args()
     url = database_url_for_tests()
-    _ensure_database(url)
+    migrate.ensure_database(url)
     migrate.upgrade(url)
     engine = make_engine(url)
     print("| points | GPX MB | page KB | render s |")

@@ -8,7 +8,8 @@ In one run, on the database `bench.gen_venues` fills (1M venues, 10k routes and 
    - `GET /api/v1/venues?lat&lon&k=10`,
    - `GET /api/v1/routes/{20 km route}/venues?within_m=300`,
    - `GET /healthz` — the framework's own per-request floor (one `SELECT 1`);
-   and the very statements those calls run (`geo_service.queries.venues.STATEMENTS`)
+   and the very statements those calls run (`geo_service.queries.venues`: STATEMENTS,
+   nearest_statement)
    executed straight through psycopg with the same parameters;
 2. throughput under `wrk` (gunicorn, loopback) of `/healthz` and of the nearby
    searches, rotating centres through a Lua script.
@@ -45,8 +46,8 @@ from sqlalchemy.engine import make_url
 
 from bench.gen_venues import CENTRE_LAT, CENTRE_LON, HALF_LAT, HALF_LON, LONG_ROUTE_FORMAT, generate
 from geo_service.config import default_workers
-from geo_service.db import CONNECT_OPTIONS
-from geo_service.queries.venues import STATEMENTS, VenueFilters
+from geo_service.db import CONNECT_ARGS
+from geo_service.queries.venues import STATEMENTS, VenueFilters, nearest_statement
 
 DEFAULT_URL = (
     f"postgresql+psycopg://postgres@127.0.0.1:{os.environ.get('YINHU_PG_PORT', '54329')}"
@@ -62,8 +63,9 @@ class Case:
     """One search: its API path and the statement + parameters behind it."""
 
     path: str
-    statement: str
+    sql: str  # psycopg paramstyle
     params: dict[str, Any]
+    prepare: bool = False  # as the app runs it
 
 
 def centres(n: int, seed: int = 7) -> list[tuple[float, float]]:
@@ -78,21 +80,24 @@ def centres(n: int, seed: int = 7) -> list[tuple[float, float]]:
 
 def cases(route_id: int, points: list[tuple[float, float]]) -> dict[str, list[Case]]:
     """Per kind of search, one Case per centre (along: the same route every time)."""
+    dialect = PGDialect_psycopg()  # type: ignore[no-untyped-call]
+    sql = {name: str(stmt.compile(dialect=dialect)) for name, stmt in STATEMENTS.items()}
     f = VenueFilters().params()
     page = {"limit": 50, "offset": 0}
+    nearest, nearest_params = nearest_statement(10, VenueFilters())
     return {
         "radius 500 m": [
-            Case(f"/api/v1/venues?lat={lat}&lon={lon}&radius_m=500", "radius",
+            Case(f"/api/v1/venues?lat={lat}&lon={lon}&radius_m=500", sql["radius"],
                  {"lon": lon, "lat": lat, "radius_m": 500.0} | page | f)
             for lon, lat in points
         ],
         "k-nearest 10": [
-            Case(f"/api/v1/venues?lat={lat}&lon={lon}&k=10", "nearest",
-                 {"lon": lon, "lat": lat, "k": 10} | f)
+            Case(f"/api/v1/venues?lat={lat}&lon={lon}&k=10", nearest,
+                 {"lon": lon, "lat": lat} | nearest_params, prepare=not nearest_params)
             for lon, lat in points
         ],
         "along 300 m, 20 km route": [
-            Case(f"/api/v1/routes/{route_id}/venues?within_m=300", "along",
+            Case(f"/api/v1/routes/{route_id}/venues?within_m=300", sql["along"],
                  {"route_id": route_id, "within_m": 300.0} | page | f)
         ],
     }
@@ -114,8 +119,6 @@ def interleaved(
 ) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     """Per kind, API call i and the same statement raw, taking turns to go first, so
     both see the same caches; plus /healthz alone. Durations in seconds: (api, raw)."""
-    dialect = PGDialect_psycopg()  # type: ignore[no-untyped-call]
-    sql = {name: str(stmt.compile(dialect=dialect)) for name, stmt in STATEMENTS.items()}
     client = http.client.HTTPConnection("127.0.0.1", port)
 
     def get(path: str) -> None:
@@ -127,8 +130,9 @@ def interleaved(
 
     api_t: dict[str, list[float]] = {}
     raw_t: dict[str, list[float]] = {}
-    # The raw side connects as the app's engine does (same session options).
-    with psycopg.connect(dsn, options=CONNECT_OPTIONS, autocommit=True) as conn:
+    # The raw side connects as the app's engine does (same session options, and
+    # autocommit, as the app reads), and prepares what the app prepares.
+    with psycopg.connect(dsn, autocommit=True, **CONNECT_ARGS) as conn:
         for i in range(warmup + calls[FLOOR]):
             t = time.perf_counter()
             get("/healthz")
@@ -145,7 +149,7 @@ def interleaved(
 
                 def run_raw(case: Case = case) -> float:
                     t = time.perf_counter()
-                    rows = conn.execute(sql[case.statement], case.params).fetchall()
+                    rows = conn.execute(case.sql, case.params, prepare=case.prepare).fetchall()
                     assert rows, f"{case.path}: no rows"
                     return time.perf_counter() - t
 

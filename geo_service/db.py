@@ -4,25 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 EXTENSION_KEY = "yinhu_db"
+READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
 
 
 # JIT compilation pays off for long analytic queries only; on our spatial
 # statements its planner estimates made it cost a second per query.
-# psycopg prepares a statement after its 5th use on a connection, and PostgreSQL
-# then switches to a generic plan, one blind to the parameters: for the
-# along-route search that plan took 8 s instead of 0.1 s from the 11th call on
-# (docs/benchmarks.md). Custom plans cost a few tenths of a millisecond.
-CONNECT_OPTIONS = "-c jit=off -c plan_cache_mode=force_custom_plan"
+CONNECT_OPTIONS = "-c jit=off"
+# Nothing is prepared unless the code asks (`prepare=True`). psycopg would prepare
+# any statement after its 5th use on a connection, and PostgreSQL then may switch to
+# a generic plan, blind to the parameters: for the along-route search that plan took
+# 8 s instead of 0.1 s (docs/benchmarks.md). The k-nearest search asks, because its
+# generic plan is as good as a custom one and skips planning (queries/venues.py).
+# (None would disable prepare=True too.)
+PREPARE_THRESHOLD = 2**31
+CONNECT_ARGS: dict[str, Any] = {"options": CONNECT_OPTIONS, "prepare_threshold": PREPARE_THRESHOLD}
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for `url` with settings suited to short web requests."""
-    connect_args = {"options": CONNECT_OPTIONS} | kwargs.pop("connect_args", {})
+    connect_args = CONNECT_ARGS | kwargs.pop("connect_args", {})
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
@@ -43,11 +48,21 @@ def init_app(app: Flask, bind: Engine | Connection | None = None) -> None:
 
 
 def get_session() -> Session:
-    """The session of the current request, created on first use."""
+    """The session of the current request, created on first use.
+
+    GET and HEAD requests only read, so their statements run in autocommit: no
+    BEGIN and ROLLBACK round trips, and the statements prepared on the connection
+    survive (psycopg forgets them on every ROLLBACK). Tests bind one connection
+    inside their own transaction and keep it.
+    """
     if "db_session" not in g:
-        g.db_session = current_app.extensions[EXTENSION_KEY]()
-    session: Session = g.db_session
-    return session
+        session = current_app.extensions[EXTENSION_KEY]()
+        if (has_request_context() and request.method in READ_ONLY_METHODS
+                and not isinstance(session.bind, Connection)):
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        g.db_session = session
+    session_: Session = g.db_session
+    return session_
 
 
 def close_session(exc: BaseException | None = None) -> None:

@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from apiflask import APIFlask
 from flask.testing import FlaskClient
-from sqlalchemy import Connection, Engine, make_url, text
+from sqlalchemy import Connection, Engine, make_url
 from sqlalchemy.orm import Session
 
 from geo_service import create_app, migrate
@@ -34,24 +35,11 @@ def database_url_for_tests() -> str:
     )
 
 
-def _ensure_database(url: str) -> None:
-    """CREATE DATABASE when it does not exist yet (needs the CREATEDB right)."""
-    target = make_url(url)
-    admin = make_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        found = conn.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
-        ).first()
-        if not found:
-            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-
-
 @pytest.fixture(scope="session")
 def engine() -> Iterator[Engine]:
     """The migrated test database."""
     url = database_url_for_tests()
-    _ensure_database(url)
+    migrate.ensure_database(url)
     eng = make_engine(url)
     migrate.upgrade(url)
     yield eng
@@ -82,7 +70,7 @@ def app(connection: Connection):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture()
-def client(app) -> FlaskClient:  # type: ignore[no-untyped-def]
+def client(app: APIFlask) -> FlaskClient:
     """A test client."""
     return app.test_client()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from geo_service import create_app
-from geo_service.db import EXTENSION_KEY, make_engine
+from geo_service.db import EXTENSION_KEY, get_session, make_engine
 from tests.conftest import database_url_for_tests
 
 
@@ -51,6 +51,21 @@ def test_every_connection_plans_for_its_parameters(engine) -> None:
     # 80x slower after ten calls, and JIT added a second to spatial queries.
     eng = make_engine(database_url_for_tests())
     with eng.connect() as conn:
-        assert conn.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
         assert conn.execute(text("SHOW jit")).scalar() == "off"
+        for _ in range(12):
+            conn.execute(text("SELECT count(*) FROM venues WHERE id > :n"), {"n": 0})
+        prepared = conn.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar()
+        assert prepared == 0  # psycopg prepares only what the code asks for
     eng.dispose()
+
+
+def test_reads_run_in_autocommit_and_writes_in_a_transaction(engine) -> None:
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url_for_tests()})
+    try:
+        for method, autocommit in [("GET", True), ("HEAD", True), ("POST", False),
+                                   ("PATCH", False), ("DELETE", False)]:
+            with app.test_request_context("/", method=method):
+                raw = get_session().connection().connection.driver_connection
+                assert raw is not None and raw.autocommit is autocommit, method
+    finally:
+        app.extensions[EXTENSION_KEY].kw["bind"].dispose()

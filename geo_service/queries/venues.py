@@ -8,7 +8,9 @@ filters are written as `(:x IS NULL OR …)` so one statement serves every filte
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import text
@@ -52,6 +54,15 @@ def _like(q: str) -> str:
     """An ILIKE pattern matching q anywhere, with its wildcards escaped."""
     return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
+
+FILTER_CLAUSES = {
+    "type": "v.type = :type",
+    "min_capacity": "v.capacity >= :min_capacity",
+    "amenities": "v.amenities @> CAST(:amenities AS varchar[])",
+    "indoor": "v.indoor = :indoor",
+    "organization_id": "v.organization_id = :organization_id",
+    "q": "(v.name ILIKE :q OR v.address ILIKE :q)",
+}
 
 FILTER_SQL = """
     (CAST(:type AS text) IS NULL OR v.type = :type)
@@ -121,13 +132,26 @@ _RADIUS = _paged(
 # geodesic distance, so the second probe takes everything within it, sorted exactly.
 # At most a few more than k rows match, so the Features are built in the same pass.
 # (Ranking the geography index with <-> was about 3x slower for the first probe.)
+#
+# Without filters ("what is near me?", the common call) this is the one statement run
+# prepared, with a generic plan (venues_nearest): planning it cost as much as running
+# it. Generic plans are blind to parameter values, so the statement is written for
+# that: k is a literal (a LIMIT parameter is costed as 10 % of the table: a parallel
+# seq scan), and the centre is computed once in `c`, so custom and generic plans cost
+# the same and PostgreSQL keeps the generic one after its five trial runs. Filters
+# appear only when used (`:x IS NULL OR …` is costed as matching one row), and a
+# filtered search is planned for its values every time: a generic plan guesses how
+# common an amenity is and chose a bitmap scan of every venue with wifi.
 _NEAREST = (
-    f"WITH knn AS MATERIALIZED (SELECT {DISTANCE_SQL} AS d FROM venues v WHERE {FILTER_SQL}"
-    " ORDER BY v.geom <-> ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) LIMIT :k)"
+    "WITH c AS MATERIALIZED (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS pt,"
+    " geography(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) AS g),"
+    " knn AS MATERIALIZED (SELECT ST_Distance(geography(v.geom), (SELECT g FROM c)) AS d"
+    " FROM venues v WHERE {filters}"
+    " ORDER BY v.geom <-> (SELECT pt FROM c) LIMIT {k})"
     f" SELECT count(*) OVER () AS total, {_feature_sql(DISTANCE_PROP)} AS feature"
-    f"{FROM_SQL}, LATERAL (SELECT {DISTANCE_SQL} AS d) page"
-    f" WHERE ST_DWithin(geography(v.geom), {POINT_SQL}, (SELECT max(d) + 0.001 FROM knn))"
-    f" AND {FILTER_SQL} ORDER BY page.d, v.id LIMIT :k"
+    f"{FROM_SQL}, LATERAL (SELECT ST_Distance(geography(v.geom), (SELECT g FROM c)) AS d) page"
+    " WHERE ST_DWithin(geography(v.geom), (SELECT g FROM c), (SELECT max(d) + 0.001 FROM knn))"
+    " AND {filters} ORDER BY page.d, v.id LIMIT {k}"
 )
 
 _BBOX = _paged(
@@ -198,7 +222,6 @@ _ALONG = _paged(_ALONG_HITS, ALONG_PROPS)
 
 STATEMENTS = {
     "radius": text(_RADIUS),
-    "nearest": text(_NEAREST),
     "bbox": text(_BBOX),
     "bbox_centre": text(_BBOX_CENTRE),
     "all": text(_ALL),
@@ -227,9 +250,29 @@ def venues_near(
     return _page(session, "radius", params | f.params())
 
 
+def nearest_statement(k: int, f: VenueFilters) -> tuple[str, dict[str, Any]]:
+    """psycopg SQL and parameters of the k-nearest search (see _nearest_sql)."""
+    params = {n: v for n, v in f.params().items() if v is not None}
+    return _nearest_sql(k, tuple(sorted(params))), params
+
+
+@lru_cache(maxsize=256)
+def _nearest_sql(k: int, active: tuple[str, ...]) -> str:
+    """The k-nearest statement for k and the filters in use, in psycopg's paramstyle."""
+    filters = " AND ".join(["TRUE", *(FILTER_CLAUSES[n] for n in active)])
+    sql = _NEAREST.format(k=int(k), filters=filters)
+    return re.sub(r"(?<!:):(\w+)", r"%(\1)s", sql)
+
+
 def venues_nearest(session: Session, lon: float, lat: float, k: int, f: VenueFilters) -> VenuePage:
     """The k venues nearest to (lon, lat), in exact distance order."""
-    return _page(session, "nearest", {"lon": lon, "lat": lat, "k": k} | f.params())
+    sql, params = nearest_statement(k, f)
+    # psycopg itself: SQLAlchemy cannot ask for a prepared statement (and its
+    # per-execution work was a tenth of this request's time).
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    rows = raw.execute(sql, params | {"lon": lon, "lat": lat}, prepare=not params).fetchall()
+    return VenuePage(total=rows[0][0] if rows else 0, features=[r[1] for r in rows])
 
 
 def venues_in_bbox(

@@ -31,7 +31,7 @@ from geo_service import create_app, migrate
 from geo_service.db import make_engine
 from geo_service.demo import load_sample_data
 from geo_service.models import Event
-from tests.conftest import _ensure_database, database_url_for_tests
+from tests.conftest import database_url_for_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -117,7 +117,7 @@ def browser_database_url() -> str:
 def browser_engine() -> Iterator[Engine]:
     """The migrated browser-test database, with the sample data loaded."""
     url = browser_database_url()
-    _ensure_database(url)
+    migrate.ensure_database(url)
     migrate.upgrade(url)
     eng = make_engine(url)
     with Session(eng) as session:
