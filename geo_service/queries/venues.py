@@ -8,12 +8,12 @@ filters are written as `(:x IS NULL OR …)` so one statement serves every filte
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.orm import Session
 
 from geo_service.queries.spatial import ENVELOPE_SQL, POINT_SQL, UTM_SRID_SQL
@@ -55,23 +55,21 @@ def _like(q: str) -> str:
     return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-FILTER_CLAUSES = {
-    "type": "v.type = :type",
-    "min_capacity": "v.capacity >= :min_capacity",
-    "amenities": "v.amenities @> CAST(:amenities AS varchar[])",
-    "indoor": "v.indoor = :indoor",
-    "organization_id": "v.organization_id = :organization_id",
-    "q": "(v.name ILIKE :q OR v.address ILIKE :q)",
+# Each filter: its SQL type (for a NULL parameter) and its condition on `v`.
+FILTERS: dict[str, tuple[str, str]] = {
+    "type": ("text", "v.type = :type"),
+    "min_capacity": ("integer", "v.capacity >= :min_capacity"),
+    "amenities": ("varchar[]", "v.amenities @> CAST(:amenities AS varchar[])"),
+    "indoor": ("boolean", "v.indoor = :indoor"),
+    "organization_id": ("integer", "v.organization_id = :organization_id"),
+    "q": ("text", "(v.name ILIKE :q OR v.address ILIKE :q)"),
 }
 
-FILTER_SQL = """
-    (CAST(:type AS text) IS NULL OR v.type = :type)
-    AND (CAST(:min_capacity AS integer) IS NULL OR v.capacity >= :min_capacity)
-    AND (CAST(:amenities AS varchar[]) IS NULL OR v.amenities @> CAST(:amenities AS varchar[]))
-    AND (CAST(:indoor AS boolean) IS NULL OR v.indoor = :indoor)
-    AND (CAST(:organization_id AS integer) IS NULL OR v.organization_id = :organization_id)
-    AND (CAST(:q AS text) IS NULL OR v.name ILIKE :q OR v.address ILIKE :q)
-"""
+# Every filter, each skipped when its parameter is NULL: one text for every mix.
+FILTER_SQL = " AND ".join(
+    f"(CAST(:{name} AS {sql_type}) IS NULL OR {condition})"
+    for name, (sql_type, condition) in FILTERS.items()
+)
 
 # Properties as `json_build_object` arguments. json (not jsonb) because the text is
 # passed through untouched: jsonb would parse, sort and re-print every object, a
@@ -144,7 +142,7 @@ _RADIUS = _paged(
 # common an amenity is and chose a bitmap scan of every venue with wifi.
 _NEAREST = (
     "WITH c AS MATERIALIZED (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS pt,"
-    " geography(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) AS g),"
+    f" {POINT_SQL} AS g),"
     " knn AS MATERIALIZED (SELECT ST_Distance(geography(v.geom), (SELECT g FROM c)) AS d"
     " FROM venues v WHERE {filters}"
     " ORDER BY v.geom <-> (SELECT pt FROM c) LIMIT {k})"
@@ -256,12 +254,15 @@ def nearest_statement(k: int, f: VenueFilters) -> tuple[str, dict[str, Any]]:
     return _nearest_sql(k, tuple(sorted(params))), params
 
 
+_PSYCOPG = PGDialect_psycopg()  # type: ignore[no-untyped-call]
+
+
 @lru_cache(maxsize=256)
 def _nearest_sql(k: int, active: tuple[str, ...]) -> str:
     """The k-nearest statement for k and the filters in use, in psycopg's paramstyle."""
-    filters = " AND ".join(["TRUE", *(FILTER_CLAUSES[n] for n in active)])
-    sql = _NEAREST.format(k=int(k), filters=filters)
-    return re.sub(r"(?<!:):(\w+)", r"%(\1)s", sql)
+    filters = " AND ".join(["TRUE", *(FILTERS[n][1] for n in active)])
+    sql = _NEAREST.replace("{filters}", filters).replace("{k}", str(int(k)))
+    return str(text(sql).compile(dialect=_PSYCOPG))
 
 
 def venues_nearest(session: Session, lon: float, lat: float, k: int, f: VenueFilters) -> VenuePage:
