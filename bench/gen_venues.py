@@ -3,7 +3,8 @@
 Everything is generated inside PostgreSQL (seeded random walks and points), so the
 million rows take seconds rather than a million round trips. One more route, ~20 km
 long (source_format 'bench-20km', name 'bench 20 km'), is a smooth wandering line
-for the along-route benchmark (`bench/venues_search.py`).
+for the along-route benchmark (`bench/venues_search.py`). The venues are then stored in
+location order (`geo-service db cluster`), as an operator does after a bulk import.
 
     .venv/bin/python -m bench.gen_venues --url postgresql+psycopg://…/yinhu_bench
 """
@@ -16,9 +17,11 @@ import random
 import time
 
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from geo_service import migrate
 from geo_service.db import make_engine
+from geo_service.queries.maintenance import cluster_venues, venues_clustered
 
 # 40 km x 40 km around Yinhu (30.09 N, 120.05 E): ±20 km is ±0.1803° lat, ±0.2077° lon.
 CENTRE_LON, CENTRE_LAT = 120.05, 30.09
@@ -151,6 +154,13 @@ def generate(url: str, venues: int = 1_000_000, routes: int = 10_000) -> None:
                 "name": LONG_ROUTE_NAME, "format": LONG_ROUTE_FORMAT,
             })
             print("route: 1 of ~20 km", flush=True)
+    with Session(engine) as session:
+        if not venues_clustered(session):
+            # What an operator does after a bulk import (`geo-service db cluster`).
+            t = time.perf_counter()
+            cluster_venues(session)
+            session.commit()
+            print(f"venues clustered by location in {time.perf_counter() - t:.0f} s", flush=True)
     engine.dispose()
     autocommit = make_engine(url, isolation_level="AUTOCOMMIT")
     with autocommit.connect() as conn:

@@ -10,7 +10,7 @@ In one run, on the database `bench.gen_venues` fills (1M venues, 10k routes and 
    - `GET /healthz` — the framework's own per-request floor (one `SELECT 1`), taken
      next to every search call, since this VM's speed drifts within minutes;
    and the very statements those calls run (`geo_service.queries.venues`: STATEMENTS,
-   nearest_statement)
+   radius_statement, nearest_statement)
    executed straight through psycopg with the same parameters;
 2. throughput under `wrk` (gunicorn, loopback) of `/healthz` and of the nearby
    searches, rotating centres through a Lua script.
@@ -48,7 +48,12 @@ from sqlalchemy.engine import make_url
 from bench.gen_venues import CENTRE_LAT, CENTRE_LON, HALF_LAT, HALF_LON, LONG_ROUTE_FORMAT, generate
 from geo_service.config import default_workers
 from geo_service.db import CONNECT_ARGS
-from geo_service.queries.venues import STATEMENTS, VenueFilters, nearest_statement
+from geo_service.queries.venues import (
+    STATEMENTS,
+    VenueFilters,
+    nearest_statement,
+    radius_statement,
+)
 
 DEFAULT_URL = (
     f"postgresql+psycopg://postgres@127.0.0.1:{os.environ.get('YINHU_PG_PORT', '54329')}"
@@ -83,10 +88,12 @@ def cases(route_id: int, points: list[tuple[float, float]]) -> dict[str, list[Ca
     f = VenueFilters().params()
     page = {"limit": 50, "offset": 0}
     nearest, nearest_params = nearest_statement(10, VenueFilters())
+    radius, radius_params = radius_statement(VenueFilters())
     return {
         "radius 500 m": [
-            Case(f"/api/v1/venues?lat={lat}&lon={lon}&radius_m=500", sql["radius"],
-                 {"lon": lon, "lat": lat, "radius_m": 500.0} | page | f)
+            Case(f"/api/v1/venues?lat={lat}&lon={lon}&radius_m=500", radius,
+                 {"lon": lon, "lat": lat, "radius_m": 500.0} | page | radius_params,
+                 prepare=not radius_params)
             for lon, lat in points
         ],
         "k-nearest 10": [

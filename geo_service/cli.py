@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from geo_service import config, migrate
 from geo_service.db import make_engine
+from geo_service.queries.maintenance import cluster_venues
 from geo_service.queries.users import create_user, user_by_name
 from geo_service.vocabulary import ROLES
 from importers.errors import DuplicateFileError, RejectedFile
@@ -43,6 +44,15 @@ def db_upgrade() -> None:
     """Migrate the database to the newest schema (Alembic)."""
     migrate.upgrade(config.database_url())
     click.echo("database is up to date")
+
+
+@db_group.command("cluster")
+def db_cluster() -> None:
+    """Store venues in location order (after a bulk import; locks venues meanwhile)."""
+    with _session() as session:
+        cluster_venues(session)
+        session.commit()
+    click.echo("venues are stored in location order")
 
 
 @main.group("users")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from itertools import pairwise
 
 import pytest
 from click.testing import CliRunner
@@ -60,3 +61,28 @@ def test_import_gpx_exits_0_when_everything_imported(runner) -> None:
     result = runner.invoke(cli.main, ["import-gpx", str(DATA / "gpx" / "gpx10.gpx")])
     assert result.exit_code == 0, result.output
     assert "imported 1, duplicate 0, failed 0" in result.output
+
+
+def test_db_cluster_stores_venues_in_location_order(runner, session) -> None:
+    from sqlalchemy import text
+
+    from geo_service.queries.maintenance import venues_clustered
+
+    def switches() -> int:
+        """How often the next row on disk lies in the other half (west / east)."""
+        west = session.execute(text(
+            "SELECT ST_X(geom) < 120.4 FROM venues ORDER BY ctid"
+        )).scalars().all()
+        return sum(a != b for a, b in pairwise(west))
+
+    # Inserted west, east, west, east…: every row on disk far from its neighbours.
+    session.execute(text(
+        "INSERT INTO venues (name, type, geom) SELECT 'v' || i, 'cafe',"
+        " ST_SetSRID(ST_MakePoint(120 + (i % 2) * 0.5 + i * 0.0001, 30), 4326)"
+        " FROM generate_series(1, 2000) i"
+    ))
+    assert not venues_clustered(session) and switches() == 1999
+    result = runner.invoke(cli.main, ["db", "cluster"])
+    assert result.exit_code == 0, result.output
+    assert "location order" in result.output
+    assert venues_clustered(session) and switches() < 100  # vs 1,999 before

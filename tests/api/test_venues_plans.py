@@ -1,5 +1,6 @@
-"""The k-nearest search runs as a prepared statement with a generic plan: that plan
-must still walk the spatial index for every mix of filters (docs/benchmarks.md)."""
+"""The k-nearest and radius searches without filters run as prepared statements with
+generic plans: those plans must still walk the spatial indexes, and searches with
+filters are planned for their values every time (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -74,6 +75,14 @@ def test_the_generic_plan_walks_the_spatial_indexes(session, many_venues, k):
     assert scans == [("Index Scan", "venues_geom_gist"), ("Index Scan", "venues_geog_gist")]
 
 
+def test_the_radius_generic_plan_walks_the_geography_index(session, many_venues):
+    statement, params = q.radius_statement(q.VenueFilters())
+    plan = generic_plan(session, statement, params | {"radius_m": 500.0, "limit": 50, "offset": 0})
+    assert "venues_geog_gist" in [n.get("Index Name") for n in nodes(plan)]
+    assert not [n for n in nodes(plan)
+                if n["Node Type"] == "Seq Scan" and n.get("Relation Name") == "venues"]
+
+
 def prepared(session) -> list[Any]:
     return list(session.execute(text(
         "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
@@ -89,6 +98,16 @@ def test_postgres_keeps_the_generic_plan_after_its_trial_runs(session, many_venu
     assert generic >= 3 and custom <= 6
 
 
+def test_postgres_keeps_the_radius_generic_plan_after_its_trial_runs(session, many_venues):
+    first = q.venues_near(session, YINHU[0], YINHU[1], 3000, q.VenueFilters())
+    assert first.total > 50
+    for _ in range(8):
+        assert q.venues_near(session, YINHU[0], YINHU[1], 3000, q.VenueFilters()) == first
+    [(statement, generic, custom)] = prepared(session)
+    assert "_ST_Expand(c.g, c.r)" in statement
+    assert generic >= 3 and custom <= 6
+
+
 def test_a_filtered_search_is_planned_for_its_values(session, many_venues):
     # A generic plan cannot know that most venues have wifi (a bitmap scan of them all).
     for names in itertools.chain.from_iterable(
@@ -97,4 +116,5 @@ def test_a_filtered_search_is_planned_for_its_values(session, many_venues):
         f = q.VenueFilters(**{name: FILTERS[name] for name in names})
         for _ in range(7):
             q.venues_nearest(session, YINHU[0], YINHU[1], 10, f)
+            q.venues_near(session, YINHU[0], YINHU[1], 500, f)
     assert prepared(session) == []
