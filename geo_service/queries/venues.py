@@ -182,16 +182,49 @@ _RADIUS = _paged(_RADIUS_HITS, DISTANCE_PROP)
 # appear only when used (`:x IS NULL OR …` is costed as matching one row), and a
 # filtered search is planned for its values every time: a generic plan guesses how
 # common an amenity is and chose a bitmap scan of every venue with wifi.
-_NEAREST = (
+_NEAREST_CENTRE = (
     "WITH c AS MATERIALIZED (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS pt,"
     f" {POINT_SQL} AS g),"
-    " knn AS MATERIALIZED (SELECT ST_Distance(geography(v.geom), (SELECT g FROM c)) AS d"
-    " FROM venues v WHERE {filters}"
-    " ORDER BY v.geom <-> (SELECT pt FROM c) LIMIT {k})"
-    f" SELECT count(*) OVER () AS total, {_feature_sql(DISTANCE_PROP)} AS feature"
-    f"{FROM_SQL}, LATERAL (SELECT ST_Distance(geography(v.geom), (SELECT g FROM c)) AS d) page"
-    " WHERE ST_DWithin(geography(v.geom), (SELECT g FROM c), (SELECT max(d) + 0.001 FROM knn))"
-    " AND {filters} ORDER BY page.d, v.id LIMIT {k}"
+)
+_NEAREST_PAGE = (
+    f" SELECT {_feature_sql(DISTANCE_PROP)} AS feature FROM {{candidates}} v"
+    " LEFT JOIN organizations o ON o.id = v.organization_id,"
+    " LATERAL (SELECT ST_Distance(geography(v.geom), (SELECT g FROM c)) AS d) page"
+    " WHERE {filters} ORDER BY page.d, v.id LIMIT {k}"
+)
+_NEAREST = (
+    _NEAREST_CENTRE
+    + " knn AS MATERIALIZED (SELECT ST_Distance(geography(v.geom), (SELECT g FROM c)) AS d"
+    " FROM venues v ORDER BY v.geom <-> (SELECT pt FROM c) LIMIT {k})"
+    + _NEAREST_PAGE.replace("{candidates}", "venues").replace(
+        "WHERE {filters}", "WHERE ST_DWithin(geography(v.geom), (SELECT g FROM c),"
+        " (SELECT max(d) + 0.001 FROM knn)) AND {filters}")
+)
+# With filters, the first probe walks the nearest venues until k match, and a filter
+# that few venues meet made it walk them all: 3.3 s at a million venues for a name
+# nobody has. So it looks at no more than the nearest window(k) venues (3 µs each; at
+# k = 10 every filter met by 1 venue in 220 is found there); when fewer than k match
+# among them, the matches are taken from the whole table instead ("the filter first",
+# by an index where there is one, a sequential scan at worst: 0.15 to 0.4 s). The
+# second probe reads the circle on the geography index alone and filters after
+# (OFFSET 0 keeps the filters out): combined with the `type` index it read all
+# 100,000 cafés (12 ms, now 3.6 ms).
+def window(k: int) -> int:
+    """How many of the nearest venues a filtered k-nearest search looks at first."""
+    return 2000 + 20 * k
+
+
+_NEAREST_FILTERED = (
+    _NEAREST_CENTRE
+    + " knn AS MATERIALIZED (SELECT ST_Distance(geography(v.geom), (SELECT g FROM c)) AS d"
+    " FROM (SELECT * FROM venues v ORDER BY v.geom <-> (SELECT pt FROM c) LIMIT {window}) v"
+    " WHERE {filters} LIMIT {k}),"
+    " b AS MATERIALIZED (SELECT CASE WHEN count(*) = {k} THEN max(d) + 0.001 END AS r"
+    " FROM knn)"
+    + _NEAREST_PAGE.replace("{candidates}", "(SELECT * FROM (SELECT * FROM venues v"
+                            " WHERE ST_DWithin(geography(v.geom), (SELECT g FROM c),"
+                            " (SELECT r FROM b)) OFFSET 0) near UNION ALL SELECT * FROM"
+                            " venues v WHERE (SELECT r FROM b) IS NULL)")
 )
 
 _BBOX = _paged(
@@ -304,7 +337,9 @@ def radius_statement(f: VenueFilters) -> tuple[str, dict[str, Any]]:
 def nearest_statement(k: int, f: VenueFilters) -> tuple[str, dict[str, Any]]:
     """psycopg SQL and filter parameters of the k-nearest search (k written in)."""
     params = _active(f)
-    return _compiled(_NEAREST.replace("{k}", str(int(k))), tuple(sorted(params))), params
+    template = _NEAREST_FILTERED if params else _NEAREST
+    sql = template.replace("{k}", str(int(k))).replace("{window}", str(window(int(k))))
+    return _compiled(sql, tuple(sorted(params))), params
 
 
 def _run(session: Session, sql: str, params: dict[str, Any], prepare: bool) -> list[Any]:
@@ -341,7 +376,7 @@ def venues_nearest(session: Session, lon: float, lat: float, k: int, f: VenueFil
     """The k venues nearest to (lon, lat), in exact distance order."""
     sql, params = nearest_statement(k, f)
     rows = _run(session, sql, params | {"lon": lon, "lat": lat}, not params)
-    return VenuePage(total=rows[0][0] if rows else 0, features=[r[1] for r in rows])
+    return VenuePage(total=len(rows), features=[r[0] for r in rows])
 
 
 def venues_in_bbox(

@@ -82,6 +82,27 @@ def test_k_nearest_respects_filters(client, ring):
     assert [f["id"] for f in r.json["features"]] == [ring[250], ring[500]]
 
 
+def test_k_nearest_with_a_rare_filter_looks_past_the_nearest_venues(client, session):
+    # More cafés nearby than a filtered search first looks at, and the libraries
+    # beyond them: found all the same, in exact order.
+    from sqlalchemy import text
+
+    from geo_service.queries.venues import window
+
+    session.execute(text(
+        "INSERT INTO venues (name, type, geom) SELECT 'cafe ' || i, 'cafe',"
+        " ST_SetSRID(ST_MakePoint(:lon + (random() - 0.5) * 0.01,"
+        " :lat + (random() - 0.5) * 0.01), 4326) FROM generate_series(1, :n) i"
+    ), {"lon": YINHU[0], "lat": YINHU[1], "n": window(3) + 500})
+    libraries = [add(session, f"library {d}", *at(d, 37 * d % 360), type="library")
+                 for d in (9000, 2000, 400, 15000)]
+    r = client.get(f"/api/v1/venues?lat={YINHU[1]}&lon={YINHU[0]}&k=3&type=library")
+    assert [f["id"] for f in r.json["features"]] == [libraries[2], libraries[1], libraries[0]]
+    assert r.json["total"] == 3
+    r = client.get(f"/api/v1/venues?lat={YINHU[1]}&lon={YINHU[0]}&k=3&q=nobody")
+    assert r.json["features"] == [] and r.json["total"] == 0
+
+
 def test_bbox_finds_what_is_inside(client, ring):
     lon, lat = at(3000, 270)
     r = client.get(f"/api/v1/venues?bbox={lon - 0.001},{lat - 0.001},{lon + 0.001},{lat + 0.001}")

@@ -118,3 +118,16 @@ def test_a_filtered_search_is_planned_for_its_values(session, many_venues):
             q.venues_nearest(session, YINHU[0], YINHU[1], 10, f)
             q.venues_near(session, YINHU[0], YINHU[1], 500, f)
     assert prepared(session) == []
+
+
+def test_a_filtered_k_nearest_walks_a_bounded_window(session, many_venues):
+    # A filter no venue meets used to walk the whole geometry index (3.3 s at 1M).
+    statement, params = q.nearest_statement(10, q.VenueFilters(q="nobody has this name"))
+    raw = session.connection().connection.driver_connection
+    [[[explain]]] = raw.execute(
+        "EXPLAIN (ANALYZE, FORMAT JSON) " + statement,
+        params | {"lon": YINHU[0], "lat": YINHU[1]},
+    ).fetchall()
+    walked = [n["Actual Rows"] for n in nodes(explain["Plan"])
+              if n.get("Index Name") == "venues_geom_gist"]
+    assert walked == [q.window(10)]
