@@ -10,6 +10,7 @@ write every filter as `(:x IS NULL OR …)`, so one text serves every filter mix
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -301,16 +302,21 @@ STATEMENTS = {
 }
 
 
-def _page(session: Session, name: str, params: dict[str, Any]) -> VenuePage:
-    """Run one of STATEMENTS; total from the window count (0 rows: count again)."""
-    rows = session.execute(STATEMENTS[name], params).all()
+def _page(fetch: Callable[[dict[str, Any]], Sequence[Any]], params: dict[str, Any]) -> VenuePage:
+    """A page of (total, feature) rows from fetch(params); 0 rows: count again."""
+    rows = fetch(params)
     if rows:
-        return VenuePage(total=rows[0].total, features=[r.feature for r in rows])
+        return VenuePage(total=rows[0][0], features=[r[1] for r in rows])
     if params.get("offset"):
         # Past the last page: the window count is gone, so ask for the total alone.
-        again = session.execute(STATEMENTS[name], {**params, "offset": 0, "limit": 1}).first()
-        return VenuePage(total=again.total if again else 0, features=[])
+        again = fetch(params | {"offset": 0, "limit": 1})
+        return VenuePage(total=again[0][0] if again else 0, features=[])
     return VenuePage(total=0, features=[])
+
+
+def _statement(session: Session, name: str) -> Callable[[dict[str, Any]], Sequence[Any]]:
+    """fetch(params) for one of STATEMENTS, through SQLAlchemy."""
+    return lambda params: session.execute(STATEMENTS[name], params).all()
 
 
 def _active(f: VenueFilters) -> dict[str, Any]:
@@ -362,14 +368,8 @@ def venues_near(
     """Venues within radius_m metres of (lon, lat), nearest first."""
     sql, filters = radius_statement(f)
     params = filters | {"lon": lon, "lat": lat, "radius_m": radius_m}
-    rows = _run(session, sql, params | {"limit": limit, "offset": offset}, not filters)
-    if rows:
-        return VenuePage(total=rows[0][0], features=[r[1] for r in rows])
-    if offset:
-        # Past the last page: the window count is gone, so ask for the total alone.
-        again = _run(session, sql, params | {"limit": 1, "offset": 0}, not filters)
-        return VenuePage(total=again[0][0] if again else 0, features=[])
-    return VenuePage(total=0, features=[])
+    return _page(lambda p: _run(session, sql, p, not filters),
+                 params | {"limit": limit, "offset": offset})
 
 
 def venues_nearest(session: Session, lon: float, lat: float, k: int, f: VenueFilters) -> VenuePage:
@@ -388,13 +388,14 @@ def venues_in_bbox(
         zip(("min_lon", "min_lat", "max_lon", "max_lat"), bbox, strict=True)
     ) | {"limit": limit, "offset": offset}
     if centre is None:
-        return _page(session, "bbox", params | f.params())
-    return _page(session, "bbox_centre", params | {"lon": centre[0], "lat": centre[1]} | f.params())
+        return _page(_statement(session, "bbox"), params | f.params())
+    centred = params | {"lon": centre[0], "lat": centre[1]}
+    return _page(_statement(session, "bbox_centre"), centred | f.params())
 
 
 def venues_all(session: Session, f: VenueFilters, limit: int = 50, offset: int = 0) -> VenuePage:
     """Venues matching the filters, by id."""
-    return _page(session, "all", {"limit": limit, "offset": offset} | f.params())
+    return _page(_statement(session, "all"), {"limit": limit, "offset": offset} | f.params())
 
 
 def venues_along(
@@ -403,7 +404,7 @@ def venues_along(
 ) -> VenuePage:
     """Venues within within_m metres of a route, ordered by position along it."""
     params = {"route_id": route_id, "within_m": within_m, "limit": limit, "offset": offset}
-    return _page(session, "along", params | f.params())
+    return _page(_statement(session, "along"), params | f.params())
 
 
 _ONE = text(f"SELECT {_feature_sql()} AS feature" + FROM_SQL + "WHERE v.id = :id")
