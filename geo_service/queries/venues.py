@@ -19,7 +19,14 @@ from sqlalchemy import text
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.orm import Session
 
-from geo_service.queries.spatial import ENVELOPE_SQL, POINT_SQL, UTM_SRID_SQL
+from geo_service.queries.spatial import (
+    ENVELOPE_SQL,
+    EPS,
+    MIDLAT_SQL,
+    POINT_SQL,
+    RADIUS_CENTRE_SQL,
+    UTM_SRID_SQL,
+)
 
 
 @dataclass(frozen=True)
@@ -121,35 +128,13 @@ DISTANCE_PROP = "'distance_m', round(page.d::numeric, 1)"
 ALONG_PROPS = DISTANCE_PROP + ", 'along_m', round(page.a::numeric, 1)"
 
 # Radius: membership and order are exact (geodesic, WGS-84), but PostGIS's geodesic is
-# the expensive part (~2.5 µs a call; a 500 m circle at 1M venues has ~870 index
-# candidates). So each candidate first gets `ad`, the mid-latitude distance on the
-# ellipsoid (radii of curvature at the centre, cos of the mean latitude): within
-# 4e-5 of the geodesic up to 50 km below 70°, 4e-4 up to 90° (tests check 1e-3), far
-# inside the EPS margin used here. ad ≤ r(1-EPS) is inside, ad > r(1+EPS) is outside,
-# and only the thin band between is measured exactly. For the page, every venue that
-# could rank among the first offset+limit by geodesic distance has
-# ad ≤ (that rank's ad)·(1+EPS)/(1-EPS): only those few are measured and sorted.
-# Near the poles, across the antimeridian or beyond 100 km (`fast` false) every
-# candidate is measured exactly. Half the database time of measuring them all.
-EPS = 0.01
-# The centre `c` (from :lon, :lat, :radius_m) with the local scale of the ellipsoid.
-RADIUS_CENTRE_SQL = (
-    "SELECT g, lon0, lat0, r,"
-    " 6335439.327 * pi() / 180 / power(w, 1.5) AS my,"  # metres per degree of latitude
-    " 6378137.0 * pi() / 180 / sqrt(w) AS nx,"  # … of longitude, times cos(latitude)
-    f" fast, CASE WHEN fast THEN r * {1 - EPS} ELSE '-Infinity' END AS r_in,"
-    f" CASE WHEN fast THEN r * {1 + EPS} ELSE 'Infinity' END AS r_out"
-    " FROM (SELECT *, geography(ST_SetSRID(ST_MakePoint(lon0, lat0), 4326)) AS g,"
-    " 1 - 0.00669437999014 * sin(radians(lat0)) ^ 2 AS w, abs(lat0) <= 80 AND r <= 100000"
-    " AND abs(lon0) + degrees(r / (6378137.0 * cos(radians(abs(lat0) + 1)))) < 180 AS fast"
-    " FROM (SELECT CAST(:lon AS float8) AS lon0, CAST(:lat AS float8) AS lat0,"
-    " CAST(:radius_m AS float8) AS r) p) s"
-)
-# The mid-latitude distance in metres from `c` to the point {p}.
-MIDLAT_SQL = (
-    "sqrt((c.my * (ST_Y({p}) - c.lat0)) ^ 2"
-    " + (c.nx * cos(radians((ST_Y({p}) + c.lat0) / 2)) * (ST_X({p}) - c.lon0)) ^ 2)"
-)
+# the expensive part (~2.5 µs a call; a 500 m circle at 1M venues has ~760 index
+# candidates). So each candidate first gets `ad`, the mid-latitude distance
+# (spatial.MIDLAT_SQL): ad ≤ r(1-EPS) is inside, ad > r(1+EPS) is outside, and only
+# the thin band between is measured exactly. For the page, every venue that could rank
+# among the first offset+limit by geodesic distance has ad ≤ (that rank's
+# ad)·(1+EPS)/(1-EPS): only those few are measured and sorted. Where the cheap distance
+# does not hold (`fast` false) every candidate is measured. Half the database time.
 _RADIUS_HITS = (
     f"WITH c AS MATERIALIZED ({RADIUS_CENTRE_SQL}),"
     f" cand AS (SELECT v.id, v.geom, {MIDLAT_SQL.format(p='v.geom')} AS ad"

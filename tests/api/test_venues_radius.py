@@ -9,6 +9,7 @@ import pytest
 from pyproj import Geod
 from sqlalchemy import text
 
+from geo_service.queries import spatial
 from geo_service.queries import venues as q
 
 GEOD = Geod(ellps="WGS84")
@@ -101,14 +102,14 @@ def test_the_mid_latitude_distance_is_within_a_tenth_of_the_margin(session):
         points = [GEOD.fwd(lon, lat, rng.uniform(0, 360), rng.uniform(1, 100_000))[:2]
                   for _ in range(50)]
         worst = max(worst, session.execute(text(
-            f"WITH c AS ({q.RADIUS_CENTRE_SQL}),"
+            f"WITH c AS ({spatial.RADIUS_CENTRE_SQL}),"
             " p AS (SELECT ST_SetSRID(ST_MakePoint(x, y), 4326) AS pt FROM"
             " unnest(CAST(:x AS float8[]), CAST(:y AS float8[])) AS u(x, y))"
-            f" SELECT max(abs({q.MIDLAT_SQL.format(p='p.pt')}"
+            f" SELECT max(abs({spatial.MIDLAT_SQL.format(p='p.pt')}"
             " / ST_Distance(geography(p.pt), c.g) - 1)) FROM p, c"
         ), {"lon": lon, "lat": lat, "radius_m": 1000.0,
             "x": [p[0] for p in points], "y": [p[1] for p in points]}).scalar_one())
-    assert worst < q.EPS / 10
+    assert worst < spatial.EPS / 10
 
 
 def test_a_page_boundary_among_venues_at_nearly_one_distance(session):
