@@ -28,6 +28,8 @@ def from_env() -> dict[str, Any]:
         # An upload over this answers 413 (create_app derives MAX_CONTENT_LENGTH).
         "MAX_UPLOAD_BYTES": int(max_mb * 1024 * 1024),
         "MAX_RADIUS_M": float(os.environ.get("MAX_RADIUS_M", "50000")),
+        # A web request's statement running longer is cancelled (503 query_timeout).
+        "STATEMENT_TIMEOUT_MS": int(os.environ.get("STATEMENT_TIMEOUT_MS", "30000")),
         "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-not-secret"),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
         # Tianditu tiles need a key (console.tianditu.gov.cn); without one they are not offered.

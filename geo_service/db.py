@@ -18,8 +18,9 @@ CONNECT_OPTIONS = "-c jit=off"
 # Nothing is prepared unless the code asks (`prepare=True`). psycopg would prepare
 # any statement after its 5th use on a connection, and PostgreSQL then may switch to
 # a generic plan, blind to the parameters: for the along-route search that plan took
-# 8 s instead of 0.1 s (docs/benchmarks.md). The k-nearest search asks, because its
-# generic plan is as good as a custom one and skips planning (queries/venues.py).
+# 8 s instead of 0.1 s (docs/benchmarks.md). The unfiltered k-nearest and radius
+# searches ask, because their generic plans are as good as custom ones and skip
+# planning (queries/venues.py).
 # (None would disable prepare=True too.)
 PREPARE_THRESHOLD = 2**31
 CONNECT_ARGS: dict[str, Any] = {"options": CONNECT_OPTIONS, "prepare_threshold": PREPARE_THRESHOLD}
@@ -34,7 +35,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 def init_app(app: Flask, bind: Engine | Connection | None = None) -> None:
     """Attach a session factory to the app; tests pass `bind` (one connection)."""
     if bind is None:
-        bind = make_engine(app.config["DATABASE_URL"])
+        # Web requests only: a statement past the timeout is cancelled and answered
+        # with 503 (errors.py) instead of holding a worker and a backend. Imports and
+        # migrations from the command line keep no limit.
+        timeout = int(app.config["STATEMENT_TIMEOUT_MS"])
+        options = f"{CONNECT_OPTIONS} -c statement_timeout={timeout}"
+        bind = make_engine(app.config["DATABASE_URL"], connect_args={"options": options})
     # A test binds one connection inside an outer transaction; commits in the
     # code under test then only release savepoints and the test rolls it all back.
     if isinstance(bind, Connection):

@@ -10,7 +10,8 @@ from typing import Any
 
 from apiflask import APIFlask, HTTPError
 from flask import Response, render_template_string, request
-from sqlalchemy.exc import DataError
+from psycopg.errors import QueryCanceled
+from sqlalchemy.exc import DataError, OperationalError
 
 from importers.errors import RejectedFile
 
@@ -110,6 +111,27 @@ def register(app: APIFlask) -> None:
     def data_error(exc: DataError) -> Any:
         """A value PostgreSQL refused (out of range, bad encoding): the client's fault."""
         return envelope(ApiError(400, "invalid_value", "A value in the request is not valid."))
+
+    def timed_out() -> Any:
+        app.logger.warning("statement timeout on %s %s", request.method, request.full_path)
+        return envelope(ApiError(
+            503, "query_timeout",
+            "The database took too long to answer; narrow the search (a smaller radius,"
+            " fewer or other filters).",
+            {"timeout_ms": app.config["STATEMENT_TIMEOUT_MS"]},
+        ))
+
+    @app.errorhandler(QueryCanceled)
+    def query_canceled(exc: QueryCanceled) -> Any:
+        """A statement past STATEMENT_TIMEOUT_MS, run through psycopg directly."""
+        return timed_out()
+
+    @app.errorhandler(OperationalError)
+    def operational_error(exc: OperationalError) -> Any:
+        """The same through SQLAlchemy; any other database failure goes on as a 500."""
+        if isinstance(exc.orig, QueryCanceled):
+            return timed_out()
+        raise exc
 
     @app.errorhandler(RejectedFile)
     def rejected_file(exc: RejectedFile) -> Any:

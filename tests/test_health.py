@@ -69,3 +69,52 @@ def test_reads_run_in_autocommit_and_writes_in_a_transaction(engine) -> None:
                 assert raw is not None and raw.autocommit is autocommit, method
     finally:
         app.extensions[EXTENSION_KEY].kw["bind"].dispose()
+
+
+def test_web_statements_have_a_timeout_and_the_command_line_none(engine) -> None:
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url_for_tests(),
+                      "STATEMENT_TIMEOUT_MS": 1234})
+    try:
+        with app.test_request_context("/"):
+            assert get_session().execute(text("SHOW statement_timeout")).scalar() == "1234ms"
+    finally:
+        app.extensions[EXTENSION_KEY].kw["bind"].dispose()
+    cli_engine = make_engine(database_url_for_tests())
+    with cli_engine.connect() as conn:
+        assert conn.execute(text("SHOW statement_timeout")).scalar() == "0"
+    cli_engine.dispose()
+
+
+def test_a_statement_past_the_timeout_answers_503_and_the_next_request_works(
+    engine, monkeypatch
+) -> None:
+    from geo_service.queries import venues as q
+
+    def slow_raw(session, *args, **kwargs):  # the psycopg path (k nearest)
+        q._run(session, "SELECT pg_sleep(1)", {}, False)
+
+    def slow_orm(session, *args, **kwargs):  # the SQLAlchemy path (bbox)
+        session.execute(text("SELECT pg_sleep(1)"))
+
+    monkeypatch.setattr(q, "venues_nearest", slow_raw)
+    monkeypatch.setattr(q, "venues_in_bbox", slow_orm)
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url_for_tests(),
+                      "STATEMENT_TIMEOUT_MS": 50})
+    client = app.test_client()
+    try:
+        for path in ("/api/v1/venues?lat=30.09&lon=120.05&k=3",
+                     "/api/v1/venues?bbox=120,30,120.1,30.1"):
+            resp = client.get(path)
+            assert resp.status_code == 503, resp.json
+            assert resp.json["error"]["code"] == "query_timeout"
+            assert resp.json["error"]["details"] == {"timeout_ms": 50}
+            assert client.get("/healthz").status_code == 200
+    finally:
+        app.extensions[EXTENSION_KEY].kw["bind"].dispose()
+
+
+def test_any_other_database_failure_is_a_500_envelope() -> None:
+    app = create_app({"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    resp = app.test_client().get("/api/v1/venues?lat=30.09&lon=120.05&k=3")
+    assert resp.status_code == 500
+    assert resp.json["error"]["code"] == "internal_error"
