@@ -83,8 +83,7 @@ def centres(n: int, seed: int = 7) -> list[tuple[float, float]]:
 
 def cases(route_id: int, points: list[tuple[float, float]]) -> dict[str, list[Case]]:
     """Per kind of search, one Case per centre (along: the same route every time)."""
-    dialect = PGDialect_psycopg()  # type: ignore[no-untyped-call]
-    sql = {name: str(stmt.compile(dialect=dialect)) for name, stmt in STATEMENTS.items()}
+    along = str(STATEMENTS["along"].compile(dialect=PGDialect_psycopg()))  # type: ignore[no-untyped-call]
     f = VenueFilters().params()
     page = {"limit": 50, "offset": 0}
     nearest, nearest_params = nearest_statement(10, VenueFilters())
@@ -102,7 +101,7 @@ def cases(route_id: int, points: list[tuple[float, float]]) -> dict[str, list[Ca
             for lon, lat in points
         ],
         "along 300 m, 20 km route": [
-            Case(f"/api/v1/routes/{route_id}/venues?within_m=300", sql["along"],
+            Case(f"/api/v1/routes/{route_id}/venues?within_m=300", along,
                  {"route_id": route_id, "within_m": 300.0} | page | f)
         ],
     }

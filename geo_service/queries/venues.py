@@ -159,7 +159,7 @@ _RADIUS = _paged(_RADIUS_HITS, DISTANCE_PROP)
 # At most a few more than k rows match, so the Features are built in the same pass.
 # (Ranking the geography index with <-> was about 3x slower for the first probe.)
 #
-# Without filters ("what is near me?", the common call) this is the one statement run
+# Without filters ("what is near me?", the common call) this statement runs
 # prepared, with a generic plan (venues_nearest): planning it cost as much as running
 # it. Generic plans are blind to parameter values, so the statement is written for
 # that: k is a literal (a LIMIT parameter is costed as 10 % of the table: a parallel
