@@ -13,7 +13,11 @@ In one run, on the database `bench.gen_venues` fills (1M venues, 10k routes and 
    radius_statement, nearest_statement)
    executed straight through psycopg with the same parameters;
 2. throughput under `wrk` (gunicorn, loopback), in rounds of `/healthz` and the nearby
-   searches, rotating centres through a Lua script.
+   searches, rotating centres through a Lua script; with them two reference points
+   that are not targets: the radius search with a page of 10 (the k-nearest's page
+   size), and the k-nearest 50, the least any search can do to answer a default page
+   of 50 Features (one index probe of ~0.2 ms, no count) — the ceiling for the
+   radius search's ratio.
 
     .venv/bin/python -m bench.venues_search            # local cluster, db yinhu_bench
     .venv/bin/python -m bench.venues_search --url postgresql+psycopg://…/db
@@ -103,6 +107,18 @@ def cases(route_id: int, points: list[tuple[float, float]]) -> dict[str, list[Ca
         "along 300 m, 20 km route": [
             Case(f"/api/v1/routes/{route_id}/venues?within_m=300", along,
                  {"route_id": route_id, "within_m": 300.0} | page | f)
+        ],
+    }
+
+
+def references(points: list[tuple[float, float]]) -> dict[str, list[str]]:
+    """wrk paths measured beside the targets, to show what a page of Features costs."""
+    return {
+        "radius 500 m, page of 10": [
+            f"/api/v1/venues?lat={lat}&lon={lon}&radius_m=500&limit=10" for lon, lat in points
+        ],
+        "k-nearest 50 (ceiling for a page of 50)": [
+            f"/api/v1/venues?lat={lat}&lon={lon}&k=50" for lon, lat in points
         ],
     }
 
@@ -247,8 +263,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--calls", type=int, default=300, help="per nearby search")
     parser.add_argument("--along-calls", type=int, default=40)
-    parser.add_argument("--seconds", type=int, default=10, help="per wrk run")
-    parser.add_argument("--rounds", type=int, default=3, help="of wrk runs, one per endpoint")
+    parser.add_argument("--seconds", type=int, default=6, help="per wrk run")
+    parser.add_argument("--rounds", type=int, default=5, help="of wrk runs, one per endpoint")
     parser.add_argument("--connections", type=int, default=8)
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -256,14 +272,15 @@ def main() -> None:
 
     generate(args.url)
     dsn = psycopg_dsn(args.url)
-    kinds = cases(route_id(dsn), centres(200))
+    points = centres(200)
+    kinds = cases(route_id(dsn), points)
     calls = {k: args.calls for k in kinds} | {"along 300 m, 20 km route": args.along_calls}
 
     with gunicorn(args.url, args.port, args.workers):
         served, raw, floor = interleaved(args.port, dsn, kinds, calls)
         targets = {"/healthz": ["/healthz"]} | {
             kind: [c.path for c in kinds[kind]] for kind in ("radius 500 m", "k-nearest 10")
-        }
+        } | references(points)
         # Rounds of one wrk run per endpoint, back to back: each search is compared
         # with the /healthz run of its own round (this VM drifts within minutes).
         rounds = [{name: wrk(args.port, paths, args.seconds, args.connections)
