@@ -7,7 +7,7 @@ from typing import Any
 from apiflask import APIFlask
 from sqlalchemy import Connection, Engine
 
-from geo_service import assets, config, db, errors, i18n
+from geo_service import assets, config, db, delivery, errors, i18n
 from geo_service.converters import IdConverter
 
 
@@ -34,6 +34,7 @@ def create_app(
     db.init_app(app, bind)
     errors.register(app)
     assets.init_app(app)
+    delivery.init_app(app)
     i18n.init_app(app)
 
     from geo_service import feeds, health, pages

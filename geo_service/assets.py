@@ -17,12 +17,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Final, TypeVar
 
 from branca.element import CssLink, Element, Figure, JavascriptLink
-from flask import Flask, url_for
+from flask import Flask, current_app
 from folium.elements import JSCSSMixin
+from werkzeug.security import safe_join
 
 PACKAGE_DIR: Final = Path(__file__).resolve().parent
 STATIC_DIR: Final = PACKAGE_DIR / "static"
@@ -164,6 +166,36 @@ def static_path(name: str) -> str:
     return FILES[name]
 
 
+@lru_cache(maxsize=1024)
+def _digest(path: str, mtime_ns: int, size: int) -> str:
+    """The first 12 hex digits of the file's SHA-256 (keyed by its stat: edits show)."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()[:12]
+
+
+def file_version(filename: str) -> str | None:
+    """The content hash of a file under the static folder; None if there is none."""
+    path = safe_join(str(STATIC_DIR), filename)
+    if path is None:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return _digest(path, st.st_mtime_ns, st.st_size) if os.path.isfile(path) else None
+
+
+def href(filename: str, static_url: str = "/static") -> str:
+    """The URL of a static file with its content hash, which browsers may cache a year.
+
+    (delivery.py serves it so.) "vendor/leaflet/leaflet.js" →
+    "/static/vendor/leaflet/leaflet.js?v=3f2a…".
+    """
+    version = file_version(filename)
+    url = f"{static_url.rstrip('/')}/{filename}"
+    return f"{url}?v={version}" if version else url
+
+
 def local_url(url: str, static_url: str = "/static") -> str | None:
     """The local URL replacing a CDN URL; None when the link is dropped.
 
@@ -177,7 +209,7 @@ def local_url(url: str, static_url: str = "/static") -> str | None:
     name = CDN_TO_LOCAL.get(url)
     if name is None:
         raise UnvendoredAssetError(f"no local copy of {url}: add it to frontend/ and assets.py")
-    return f"{static_url.rstrip('/')}/{FILES[name]}"
+    return href(FILES[name], static_url)
 
 
 def _localized(links: list[tuple[str, str]], static_url: str) -> list[tuple[str, str]]:
@@ -231,21 +263,27 @@ def localize(element: E, static_url: str = "/static") -> E:
     return element
 
 
+def static_url(filename: str) -> str:
+    """For templates: the hashed URL of a file under the static folder."""
+    return href(filename, current_app.static_url_path or "/static")
+
+
 def vendor_url(name: str) -> str:
-    """The URL of a named file (see FILES), for templates: vendor_url('chart.js')."""
-    return url_for("static", filename=FILES[name])
+    """For templates: the hashed URL of a named file (see FILES), vendor_url('chart.js')."""
+    return static_url(FILES[name])
 
 
 def init_app(app: Flask) -> None:
-    """Serve Swagger UI from /static and offer `vendor_url()` to templates."""
-    static = (app.static_url_path or "/static").rstrip("/")
+    """Serve Swagger UI from /static; offer `vendor_url()`, `static_url()` to templates."""
+    static = app.static_url_path or "/static"
     app.config.update(
-        SWAGGER_UI_CSS=f"{static}/{FILES['swagger-ui.css']}",
-        SWAGGER_UI_BUNDLE_JS=f"{static}/{FILES['swagger-ui-bundle.js']}",
-        SWAGGER_UI_STANDALONE_PRESET_JS=f"{static}/{FILES['swagger-ui-standalone-preset.js']}",
-        DOCS_FAVICON=f"{static}/{FILES['swagger-ui-favicon.png']}",
+        SWAGGER_UI_CSS=href(FILES["swagger-ui.css"], static),
+        SWAGGER_UI_BUNDLE_JS=href(FILES["swagger-ui-bundle.js"], static),
+        SWAGGER_UI_STANDALONE_PRESET_JS=href(FILES["swagger-ui-standalone-preset.js"], static),
+        DOCS_FAVICON=href(FILES["swagger-ui-favicon.png"], static),
     )
     app.jinja_env.globals["vendor_url"] = vendor_url
+    app.jinja_env.globals["static_url"] = static_url
 
 
 # ---- installing: scripts/vendor_assets -----------------------------------------------

@@ -150,7 +150,7 @@ class Legend(JSCSSMixin):
         self._name = "Legend"
         self.legend_html = legend_html
         self.position = position
-        self.default_css = [("yinhu_maps_css", f"{static_url}/{assets.FILES['maps.css']}")]
+        self.default_css = [("yinhu_maps_css", assets.href(assets.FILES["maps.css"], static_url))]
 
 
 class Gcj02Hook(JSCSSMixin):
@@ -171,7 +171,7 @@ class Gcj02Hook(JSCSSMixin):
         """The hook, loading gcj02.js from `static_url`."""
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Gcj02Hook"
-        self.default_js = [("yinhu_gcj02", f"{static_url}/{assets.FILES['gcj02.js']}")]
+        self.default_js = [("yinhu_gcj02", assets.href(assets.FILES["gcj02.js"], static_url))]
 
     def overlay_names(self) -> list[str]:
         """JS names of the parent map's data layers (not tiles, not controls)."""
@@ -382,15 +382,15 @@ class PointMarkers(JSCSSMixin, folium.map.Layer):
             "href": href,
             "cluster": clustered,
         }
-        self.default_js = [("yinhu_points", f"{static_url}/{assets.FILES['points.js']}")]
+        self.default_js = [("yinhu_points", assets.href(assets.FILES["points.js"], static_url))]
         self.default_css = []
         if clustered:
             self.default_js.insert(
-                0, ("markerclusterjs", f"{static_url}/{assets.FILES['markercluster.js']}"))
+                0, ("markerclusterjs", assets.href(assets.FILES["markercluster.js"], static_url)))
             self.default_css = [
-                ("markerclustercss", f"{static_url}/{assets.FILES['markercluster.css']}"),
+                ("markerclustercss", assets.href(assets.FILES["markercluster.css"], static_url)),
                 ("markerclusterdefaultcss",
-                 f"{static_url}/{assets.FILES['markercluster-default.css']}"),
+                 assets.href(assets.FILES["markercluster-default.css"], static_url)),
             ]
 
     @property

@@ -75,13 +75,14 @@ def test_db_cluster_stores_venues_in_location_order(runner, session) -> None:
         )).scalars().all()
         return sum(a != b for a, b in pairwise(west))
 
-    # Inserted west, east, west, east…: every row on disk far from its neighbours.
+    # Inserted west, east, west, east…: every row on disk far from its neighbours
+    # (nearly every: rows may land in space earlier tests' rolled-back rows freed).
     session.execute(text(
         "INSERT INTO venues (name, type, geom) SELECT 'v' || i, 'cafe',"
         " ST_SetSRID(ST_MakePoint(120 + (i % 2) * 0.5 + i * 0.0001, 30), 4326)"
         " FROM generate_series(1, 2000) i"
     ))
-    assert not venues_clustered(session) and switches() == 1999
+    assert not venues_clustered(session) and switches() > 1900
     result = runner.invoke(cli.main, ["db", "cluster"])
     assert result.exit_code == 0, result.output
     assert "location order" in result.output

@@ -42,14 +42,17 @@ def linked_urls(html: str) -> list[str]:
 
 
 def assert_all_local(urls: list[str]) -> None:
-    """Every URL is a path on the service, and the file is on disk."""
+    """Every URL is a path on the service, the file is on disk, linked with its hash."""
     assert urls
     for url in urls:
         parts = urlsplit(url)
         assert not parts.scheme and not parts.netloc, f"{url} names another host"
-        assert url.startswith("/static/"), url
-        path = assets.STATIC_DIR / url.removeprefix("/static/")
+        assert parts.path.startswith("/static/"), url
+        filename = parts.path.removeprefix("/static/")
+        path = assets.STATIC_DIR / filename
         assert path.is_file(), f"{path} is missing: run scripts/bootstrap"
+        # The hash lets browsers keep the file a year (delivery.py).
+        assert parts.query == f"v={assets.file_version(filename)}", url
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -87,7 +90,7 @@ def test_a_localized_map_links_no_third_party_script_or_stylesheet() -> None:
         "bootstrap.css",
         "jquery.js",
     ):
-        assert f"/static/{assets.FILES[name]}" in urls, name
+        assert assets.href(assets.FILES[name]) in urls, name
 
 
 def test_a_map_rendered_before_localizing_is_rewritten_too() -> None:
@@ -138,7 +141,8 @@ def test_vendor_url_names_a_served_file() -> None:
     with app.test_request_context():
         url = assets.vendor_url("chart.js")
     assert app.jinja_env.globals["vendor_url"] is assets.vendor_url
-    assert url == "/static/vendor/chart.js/chart.umd.min.js"
+    version = assets.file_version("vendor/chart.js/chart.umd.min.js")
+    assert url == f"/static/vendor/chart.js/chart.umd.min.js?v={version}"
     response = app.test_client().get(url)
     assert response.status_code == 200
     response.close()

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from pyproj import Geod
 
-from geo_service import maps
+from geo_service import assets, maps
 from geo_service.map_lines import (
     MAX_DRAWN_POINTS,
     cumulative_m,
@@ -258,8 +258,8 @@ def test_the_overview_clusters_venues_in_one_compact_layer() -> None:
     assert event_config == {"kinds": {"event": ["calendar-days", "orange"]},
                             "href": "/events/{id}", "cluster": False}
     assert "L.marker(" not in html and "L.markerClusterGroup(" not in html
-    assert '/static/vendor/leaflet.markercluster/leaflet.markercluster.js"' in html
-    assert '/static/js/points.js"' in html
+    assert assets.href("vendor/leaflet.markercluster/leaflet.markercluster.js") + '"' in html
+    assert assets.href("js/points.js") + '"' in html
 
 
 def test_every_overlay_is_handed_to_the_gcj02_hook() -> None:
