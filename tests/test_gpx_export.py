@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import gpxpy
 import numpy as np
 from lxml import etree
 
@@ -69,3 +70,18 @@ def test_every_segment_keeps_its_points() -> None:
     again = parse_gpx(written(track(30, starts))).points
     assert again.segment_starts.tolist() == starts
     assert again.lat.tolist() == track(30, starts).lat.tolist()
+
+
+def test_another_gpx_reader_reads_the_same_track() -> None:
+    """gpxpy, which many tools build on, sees the same names, segments and points."""
+    points = track(8, [0, 5], ele=np.array([1.0, np.nan, 3.0, 4.0, 5.0, 6.0, 7.0, 8.5]))
+    waypoint = {"lat": 30.1, "lon": 120.05, "ele_m": None, "time": None,
+                "name": HOSTILE, "description": None, "kind": None}
+    theirs = gpxpy.parse(written(points, [waypoint], name=HOSTILE).decode())
+    assert theirs.name == HOSTILE and theirs.waypoints[0].name == HOSTILE
+    (trk,) = theirs.tracks
+    assert [len(s.points) for s in trk.segments] == [5, 3]
+    flat = [p for s in trk.segments for p in s.points]
+    assert [p.latitude for p in flat] == points.lat.tolist()
+    assert [p.elevation for p in flat] == [1.0, None, 3.0, 4.0, 5.0, 6.0, 7.0, 8.5]
+    assert flat[0].time is not None and flat[0].time.timestamp() == points.time[0]
