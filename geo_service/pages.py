@@ -21,6 +21,7 @@ from geo_service import agenda, labels, maps, serializers
 from geo_service.db import get_session
 from geo_service.events_core import SHANGHAI, month_window, to_shanghai
 from geo_service.i18n import gettext as _
+from geo_service.map_lines import geometry_from_wkb
 from geo_service.queries import events as qe
 from geo_service.queries import routes as qr
 from geo_service.queries import venues as qv
@@ -116,15 +117,16 @@ def _month() -> tuple[int, int]:
 def _route_detail(route_id: int) -> dict[str, Any]:
     """The Feature of GET /api/v1/routes/{id}, or a 404 page."""
     session = get_session()
-    row = qr.route_row(session, route_id)
+    row = qr.route_row(session, route_id, wkb=True)
     if row is None:
         raise PageError(404, _("There is no route with id %(id)s.", id=route_id))
-    return serializers.route_detail(
+    properties = serializers.route_detail_properties(
         row,
         qr.surfaces_of(session, route_id),
         qr.friendliness_of(session, [route_id])[route_id],
         qr.waypoints_of(session, route_id),
     )
+    return serializers.route_detail(row, geometry_from_wkb(row["geometry"]), properties)
 
 
 def _venue(venue_id: int) -> dict[str, Any]:

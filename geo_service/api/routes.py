@@ -23,6 +23,7 @@ from geo_service.gpx_export import build_gpx
 from geo_service.queries import route_writes
 from geo_service.queries import routes as q
 from geo_service.queries.events import events_at
+from geo_service.serializers import raw_json
 from geo_service.surfaces import segment_problems
 from importers.gpx import parse_gpx
 from importers.load import import_gpx
@@ -62,7 +63,7 @@ def upload_route(form: dict[str, Any]) -> Any:
     )
     session.commit()
     location = url_for("api.get_route", route_id=imported.route_id)
-    return _detail(imported.route_id), 201, {"Location": location}
+    return _detail(imported.route_id, 201, {"Location": location})
 
 
 @bp.get("/routes")
@@ -95,18 +96,19 @@ def _centre(query: dict[str, Any]) -> q.Centre | None:
     return q.Centre(lon=query["lon"], lat=query["lat"], radius_m=query.get("radius_m"))
 
 
-def _detail(route_id: int) -> dict[str, Any]:
+def _detail(route_id: int, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """The full Feature of one route, or a 404."""
     session = get_session()
     row = q.route_row(session, route_id)
     if row is None:
         raise not_found("route", route_id)
-    return serializers.route_detail(
+    properties = serializers.route_detail_properties(
         row,
         q.surfaces_of(session, route_id),
         q.friendliness_of(session, [route_id])[route_id],
         q.waypoints_of(session, route_id),
     )
+    return raw_json(serializers.route_detail_json(row, properties), status, headers)
 
 
 @bp.get("/routes/<id:route_id>")

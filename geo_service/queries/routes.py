@@ -144,12 +144,13 @@ def search_routes(session: Session, f: RouteFilters) -> RoutePage:
     return RoutePage(total=total, rows=[dict(r) for r in rows])
 
 
-def route_row(session: Session, route_id: int) -> dict[str, Any] | None:
-    """One route's columns and full geometry (3D when the file had elevation)."""
-    geometry = case(
+def route_row(session: Session, route_id: int, *, wkb: bool = False) -> dict[str, Any] | None:
+    """One route's columns and full geometry: GeoJSON text (3D when the file had
+    elevation), or with `wkb` the 2D line as WKB bytes, for drawing (pages)."""
+    geometry = (func.ST_AsBinary(func.ST_Force2D(Route.geom)) if wkb else case(
         (Route.has_elevation, func.ST_AsGeoJSON(Route.geom, GEOJSON_DECIMALS)),
         else_=func.ST_AsGeoJSON(func.ST_Force2D(Route.geom), GEOJSON_DECIMALS),
-    ).label("geometry")
+    )).label("geometry")
     stmt = select(*SUMMARY_COLUMNS, geometry, Route.max_grade_pct, Route.max_grade_at_m).where(
         Route.id == route_id
     )

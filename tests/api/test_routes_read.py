@@ -118,6 +118,8 @@ def test_one_route_has_every_contract_field(client, token):
     assert props["ascent_m"] == pytest.approx(120, abs=10)
     assert r.json["geometry"]["type"] == "MultiLineString"
     assert len(r.json["geometry"]["coordinates"][0][0]) == 3
+    assert r.json["id"] == created["id"] and r.json["type"] == "Feature"
+    assert sum(map(len, r.json["geometry"]["coordinates"])) == props["point_count"]
 
 
 def test_an_unknown_route_answers_404(client):

@@ -11,12 +11,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+import shapely
 from pyproj import Geod
 
 from geo_service import assets, maps
 from geo_service.map_lines import (
     MAX_DRAWN_POINTS,
     cumulative_m,
+    geometry_from_wkb,
     line_parts,
     simplify,
     split_by_surface,
@@ -108,6 +110,20 @@ def test_stretches_are_cut_exactly_where_the_surface_changes() -> None:
     # neighbours share their joint, so the line has no gaps
     for a, b in pairwise(stretches):
         assert np.allclose(a.coords[-1], b.coords[0])
+
+
+def test_a_line_read_from_wkb_is_drawn_exactly_as_from_geojson() -> None:
+    """Pages read the line as WKB (fast); the API's GeoJSON gives the same stretches."""
+    line = straight_line(101, 1000)
+    parts = [line[:51], line[60:]]  # with elevations, which drawing ignores
+    wkb = shapely.to_wkb(shapely.multilinestrings([shapely.linestrings(p) for p in parts]))
+    segments = [{"start_m": 300, "end_m": 700, "surface": "gravel", "condition": "fair"}]
+    from_wkb = split_by_surface(geometry_from_wkb(wkb), segments)
+    from_json = split_by_surface(route_feature(parts, segments)["geometry"], segments)
+    assert len(from_wkb) == len(from_json) == 4
+    for a, b in zip(from_wkb, from_json, strict=True):
+        assert (a.surface, a.start_m, a.end_m) == (b.surface, b.start_m, b.end_m)
+        np.testing.assert_array_equal(a.coords, b.coords)
 
 
 def test_the_gap_between_two_parts_counts_no_distance() -> None:
