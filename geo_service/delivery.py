@@ -82,8 +82,30 @@ def _static(filename: str) -> Response:
     return response
 
 
+# Answers a client may ask again with If-None-Match (API JSON, GPX, iCalendar). Pages
+# are left out: folium gives every render new element ids, so their hash never repeats.
+REVALIDATED_TYPES: Final = frozenset({
+    "application/json", "application/geo+json", "application/gpx+xml", "text/calendar",
+})
+
+
+def _revalidate(response: Response) -> Response:
+    """An ETag (hash of the body) on a read, and 304 when the client has that body.
+
+    A phone opening the same route again gets a few hundred bytes instead of the whole
+    line (3 MB of GeoJSON at 100,000 points). `no-cache`: keep it, but ask first.
+    """
+    if (request.method in ("GET", "HEAD") and response.status_code == 200
+            and request.endpoint != "static" and response.mimetype in REVALIDATED_TYPES
+            and not response.direct_passthrough and "ETag" not in response.headers):
+        response.add_etag()
+        response.cache_control.no_cache = True
+        response.make_conditional(request)
+    return response
+
+
 def init_app(app: Flask) -> None:
-    """Compress responses and serve static files with long-lived caching."""
+    """Compress responses, answer repeated reads with 304, cache static files long."""
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_CACHE_BACKEND", _StaticCache)
@@ -92,4 +114,7 @@ def init_app(app: Flask) -> None:
     # Content-Range counts uncompressed bytes: it must go out as it is.
     app.config.setdefault("COMPRESS_STREAMS", False)
     Compress(app)
+    # Registered after Compress, so it runs before it: the ETag hashes the plain body
+    # (Flask-Compress then marks it per encoding, "…:gzip", and answers 304 itself).
+    app.after_request(_revalidate)
     app.view_functions["static"] = _static

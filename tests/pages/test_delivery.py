@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import brotli
@@ -74,6 +75,32 @@ def test_compressed_api_answers_are_never_served_from_the_static_cache(
         response = client.get(url, headers={"Accept-Encoding": "gzip"})
         totals.append(json.loads(gzip.decompress(response.data))["total"])
     assert totals[0] == totals[2] > totals[1] == totals[3]
+
+
+@pytest.mark.parametrize("encoding", ["", "gzip"])
+def test_asking_again_for_the_same_route_answers_304(
+    client: FlaskClient, sample: dict[str, int], encoding: str,  # noqa: F811
+) -> None:
+    url = f"/api/v1/routes/{sample['route']}"
+    headers = {"Accept-Encoding": encoding} if encoding else {}
+    first = client.get(url, headers=headers)
+    assert first.status_code == 200 and first.cache_control.no_cache
+    again = client.get(url, headers=headers | {"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
+    assert again.headers["ETag"] == first.headers["ETag"]
+
+
+def test_a_changed_route_gets_a_new_etag(
+    client: FlaskClient, sample: dict[str, int], make_token: Callable[..., str],  # noqa: F811
+) -> None:
+    url = f"/api/v1/routes/{sample['route']}"
+    before = client.get(url).headers["ETag"]
+    changed = client.put(f"{url}/friendliness", json={"kids": "unsuitable"},
+                         headers={"Authorization": f"Bearer {make_token('admin')}"})
+    assert changed.status_code == 200
+    after = client.get(url, headers={"If-None-Match": before})
+    assert after.status_code == 200 and after.headers["ETag"] != before
+    assert after.get_json()["properties"]["friendliness"]["kids"]["level"] == "unsuitable"
 
 
 def test_errors_and_tiny_answers_stay_plain(client: FlaskClient) -> None:
