@@ -1,7 +1,8 @@
 """Size of the route page (HTML + inline data) for big tracks, against the GPX size.
 
-Imports a Garmin-style track of N points into the test database inside a
-transaction, renders /routes/{id} through the app, then rolls back. Also what a
+Imports a Garmin-style track of N points into the test database (with the sample
+venues and events) inside a transaction, renders /routes/{id} through the app, then
+rolls back. Also what a
 phone's first visit downloads: the page and every script and stylesheet it links,
 as sent without and with `Accept-Encoding: gzip` (fonts and images that stylesheets
 pull in are not counted).
@@ -23,11 +24,15 @@ from sqlalchemy.orm import Session
 from bench.gen_gpx import write_gpx
 from geo_service import create_app, migrate
 from geo_service.db import make_engine
+from geo_service.demo import load_sample_data
 from importers.load import import_gpx
 from tests.conftest import database_url_for_tests
 
 LINK = re.compile(r"<(?:script|link)\b[^>]*?\b(?:src|href)=[\"']?([^\"' >]+)", re.I)
 GZIP = {"Accept-Encoding": "gzip"}
+
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 
 def first_visit_kb(client: FlaskClient, html: str, headers: dict[str, str]) -> float:
@@ -58,6 +63,9 @@ def main() -> None:
             path = write_gpx(Path(tmp) / f"page-{n}.gpx", n)
             with engine.connect() as conn, conn.begin() as trans:
                 session = Session(bind=conn, join_transaction_mode="create_savepoint")
+                # The sample venues and events, so the page's "venues along the route"
+                # always runs in full (with no venue at all the planner may skip it).
+                list(load_sample_data(session, DATA_DIR))
                 route = import_gpx(session, path.read_bytes(), filename=path.name)
                 session.commit()
                 client = create_app({"TESTING": True}, bind=conn).test_client()
