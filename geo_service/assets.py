@@ -21,9 +21,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Final, TypeVar
 
+import folium
 from branca.element import CssLink, Element, Figure, JavascriptLink
 from flask import Flask, current_app
 from folium.elements import JSCSSMixin
+from folium.plugins import Fullscreen, LocateControl, MarkerCluster
 from werkzeug.security import safe_join
 
 PACKAGE_DIR: Final = Path(__file__).resolve().parent
@@ -120,41 +122,44 @@ FILES: Final = {
     "maps.css": "css/maps.css",
 }
 
-_JSD = "https://cdn.jsdelivr.net/npm/"
-_CDNJS = "https://cdnjs.cloudflare.com/ajax/libs/"
-
-# What folium 0.20's Map and the plugins we use (MarkerCluster, LocateControl,
-# Fullscreen) link to, and the local file that replaces it. Versions may differ from
-# the CDN's where npm has a newer compatible release (markercluster, awesome-markers).
-CDN_TO_LOCAL: Final = {
-    _JSD + "leaflet@1.9.3/dist/leaflet.js": "leaflet.js",
-    _JSD + "leaflet@1.9.3/dist/leaflet.css": "leaflet.css",
-    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery.js",
-    _CDNJS + "jquery/3.7.1/jquery.min.js": "jquery.js",
-    _JSD + "bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js": "bootstrap.js",
-    _JSD + "bootstrap@5.2.2/dist/css/bootstrap.min.css": "bootstrap.css",
-    _CDNJS + "Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js": "awesome-markers.js",
-    _CDNJS + "Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.css": "awesome-markers.css",
-    _JSD + "@fortawesome/fontawesome-free@6.2.0/css/all.min.css": "fontawesome.css",
-    _CDNJS + "leaflet.markercluster/1.1.0/leaflet.markercluster.js": "markercluster.js",
-    _CDNJS + "leaflet.markercluster/1.1.0/MarkerCluster.css": "markercluster.css",
-    _CDNJS + "leaflet.markercluster/1.1.0/MarkerCluster.Default.css": "markercluster-default.css",
-    _CDNJS + "leaflet-locatecontrol/0.66.2/L.Control.Locate.min.js": "locatecontrol.js",
-    _CDNJS + "leaflet-locatecontrol/0.66.2/L.Control.Locate.min.css": "locatecontrol.css",
-    _JSD + "leaflet.fullscreen@3.0.0/Control.FullScreen.min.js": "fullscreen.js",
-    _JSD + "leaflet.fullscreen@3.0.0/Control.FullScreen.css": "fullscreen.css",
+# The links of folium's Map and of the plugins we use, by folium's own names for them,
+# and the local file that replaces each. The URLs themselves are read from folium's
+# classes (so this file names no CDN, and a folium upgrade that renames or adds a link
+# fails here, at import, or in localize()). Versions may differ from the CDN's where
+# npm has a newer compatible release (markercluster, awesome-markers).
+_VENDORED: Final[dict[type[JSCSSMixin], dict[str, str]]] = {
+    folium.Map: {
+        "leaflet": "leaflet.js", "leaflet_css": "leaflet.css", "jquery": "jquery.js",
+        "bootstrap": "bootstrap.js", "bootstrap_css": "bootstrap.css",
+        "awesome_markers": "awesome-markers.js", "awesome_markers_css": "awesome-markers.css",
+        "awesome_markers_font_css": "fontawesome.css",
+    },
+    MarkerCluster: {
+        "markerclusterjs": "markercluster.js", "markerclustercss": "markercluster.css",
+        "markerclusterdefaultcss": "markercluster-default.css",
+    },
+    LocateControl: {
+        "Control_locate_min_js": "locatecontrol.js", "Control_locate_min_css": "locatecontrol.css",
+    },
+    Fullscreen: {
+        "Control.Fullscreen.js": "fullscreen.js", "Control.FullScreen.css": "fullscreen.css",
+    },
 }
-
-# Links folium adds that our pages do without: Bootstrap 3's Glyphicons font (our
+# Links folium's Map adds that our pages do without: Bootstrap 3's Glyphicons font (our
 # markers use Font Awesome, see maps.py) and folium's icon-rotation sheet (we never
 # rotate icons). Dropping them saves two requests on a phone.
-DROPPED: Final = frozenset(
-    {
-        "https://netdna.bootstrapcdn.com/bootstrap/3.0.0/css/bootstrap-glyphicons.css",
-        "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/"
-        "leaflet.awesome.rotate.min.css",
-    }
-)
+_DROPPED_NAMES: Final = ("glyphicons_css", "awesome_rotate_css")
+
+
+def _links(cls: type[JSCSSMixin]) -> dict[str, str]:
+    """folium's name → URL for every script and stylesheet a class links."""
+    return dict([*cls.default_js, *cls.default_css])
+
+
+CDN_TO_LOCAL: Final = {
+    _links(cls)[name]: local for cls, names in _VENDORED.items() for name, local in names.items()
+}
+DROPPED: Final = frozenset(_links(folium.Map)[name] for name in _DROPPED_NAMES)
 
 
 class UnvendoredAssetError(LookupError):
