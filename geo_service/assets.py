@@ -166,11 +166,6 @@ class UnvendoredAssetError(LookupError):
     """A map links a third-party script or stylesheet we do not serve ourselves."""
 
 
-def static_path(name: str) -> str:
-    """The path of a named file under the static folder ("vendor/leaflet/leaflet.js")."""
-    return FILES[name]
-
-
 @lru_cache(maxsize=1024)
 def _digest(path: str, mtime_ns: int, size: int) -> str:
     """The first 12 hex digits of the file's SHA-256 (keyed by its stat: edits show)."""
